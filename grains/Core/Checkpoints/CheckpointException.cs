@@ -1,0 +1,4 @@
+namespace Orleans.Gan.Core.Checkpoints;
+
+/// <summary>A checkpoint file that cannot be used: truncated, not a checkpoint, or made for other networks.</summary>
+public sealed class CheckpointException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,143 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Orleans.Gan.Core.Models;
+using Orleans.Gan.Core.Training;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Orleans.Gan.Core.Checkpoints;
+
+/// <summary>
+/// One safetensors file per checkpoint. G and D are stored under <c>generator.</c> and <c>discriminator.</c> followed by
+/// their state-dict names, so that PyTorch loads dcgan64 weights into its reference model after stripping the prefix.
+/// The Adam states (TorchSharp's own exact format) and the <see cref="CheckpointState"/> (JSON) are stored as uint8
+/// tensors beside them. Files are written to a temporary name, flushed and renamed, so a crash never leaves half a
+/// checkpoint under the real name.
+/// </summary>
+public static class CheckpointFile
+{
+    public const string GeneratorPrefix = "generator.";
+    public const string DiscriminatorPrefix = "discriminator.";
+    private const string GeneratorAdamKey = "optimizer.generator";
+    private const string DiscriminatorAdamKey = "optimizer.discriminator";
+    private const string StateKey = "training_state";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = false,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static void Save(string path, GanNetworks networks, GanOptimizers optimizers, CheckpointState state)
+    {
+        using var scope = NewDisposeScope();
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var (name, tensor) in networks.Generator.state_dict())
+            tensors[GeneratorPrefix + name] = tensor;
+        foreach (var (name, tensor) in networks.Discriminator.state_dict())
+            tensors[DiscriminatorPrefix + name] = tensor;
+        tensors[GeneratorAdamKey] = Bytes(optimizers.Generator.save_state_dict);
+        tensors[DiscriminatorAdamKey] = Bytes(optimizers.Discriminator.save_state_dict);
+        tensors[StateKey] = tensor(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(state, Json)));
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                Safetensors.SaveStateDict(stream, tensors, leaveOpen: true);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Reads only the training state, to decide how to resume, without touching any network.</summary>
+    public static CheckpointState ReadState(string path)
+    {
+        using var scope = NewDisposeScope();
+        return ParseState(path, Open(path, [StateKey]));
+    }
+
+    /// <summary>Restores networks and optimizers built for the same config, and returns the training state.</summary>
+    public static CheckpointState Load(string path, GanNetworks networks, GanOptimizers optimizers)
+    {
+        using var scope = NewDisposeScope();
+        var tensors = Open(path, keysToKeep: null);
+        var state = ParseState(path, tensors);
+        if (state.Config.Model != networks.Config)
+            throw new CheckpointException(
+                $"{path} holds a {Describe(state.Config.Model)} model; this run builds a {Describe(networks.Config)} model.");
+        try
+        {
+            using var noGrad = no_grad();
+            networks.Generator.load_state_dict(WithPrefix(tensors, GeneratorPrefix));
+            networks.Discriminator.load_state_dict(WithPrefix(tensors, DiscriminatorPrefix));
+            LoadAdam(optimizers.Generator, tensors[GeneratorAdamKey]);
+            LoadAdam(optimizers.Discriminator, tensors[DiscriminatorAdamKey]);
+        }
+        catch (Exception e) when (e is not CheckpointException)
+        {
+            throw new CheckpointException($"{path} does not fit the networks of its own config: {e.Message}", e);
+        }
+        return state;
+    }
+
+    private static string Describe(GanModelConfig model) =>
+        $"{model.Architecture} (nz {model.NoiseSize}, ngf {model.GeneratorFeatures}, ndf {model.DiscriminatorFeatures})";
+
+    private static Dictionary<string, Tensor> Open(string path, List<string>? keysToKeep)
+    {
+        if (!File.Exists(path))
+            throw new CheckpointException($"No checkpoint at {path}.");
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return Safetensors.LoadStateDict(stream, leaveOpen: false, keysToKeep);
+        }
+        catch (Exception e)
+        {
+            throw new CheckpointException($"{path} is not a readable checkpoint (truncated or not safetensors): {e.Message}", e);
+        }
+    }
+
+    private static CheckpointState ParseState(string path, Dictionary<string, Tensor> tensors)
+    {
+        if (!tensors.TryGetValue(StateKey, out var stateBytes))
+            throw new CheckpointException($"{path} is a safetensors file but not an Orleans.Gan checkpoint: it has no {StateKey}.");
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointState>(stateBytes.bytes, Json)
+                ?? throw new CheckpointException($"{path} has an empty {StateKey}.");
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointException($"{path} has an unreadable {StateKey}: {e.Message}", e);
+        }
+    }
+
+    private static Dictionary<string, Tensor> WithPrefix(Dictionary<string, Tensor> tensors, string prefix) =>
+        tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
+
+    private static Tensor Bytes(Action<BinaryWriter> save)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+            save(writer);
+        return tensor(stream.ToArray());
+    }
+
+    private static void LoadAdam(TorchSharp.Modules.Adam adam, Tensor bytes)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes.bytes.ToArray()));
+        adam.load_state_dict(reader);
+    }
+}

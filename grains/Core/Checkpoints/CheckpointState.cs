@@ -1,0 +1,13 @@
+using Orleans.Gan.Core.Training;
+
+namespace Orleans.Gan.Core.Checkpoints;
+
+/// <summary>
+/// The non-tensor part of a checkpoint. With the weights and Adam states it is all a run needs to continue exactly:
+/// the data order is a function of (seed, epoch), and every random draw of step s a function of (seed, s, worker).
+/// </summary>
+/// <param name="Step">Steps completed.</param>
+/// <param name="Epoch">The epoch the next step belongs to.</param>
+/// <param name="BatchInEpoch">The position in that epoch's shuffled order: batches already consumed.</param>
+/// <param name="Workers">How many workers shared each step; the global batch is Workers x BatchSize.</param>
+public sealed record CheckpointState(TrainingConfig Config, long Step, int Epoch, int BatchInEpoch, int Workers);

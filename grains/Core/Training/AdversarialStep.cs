@@ -1,0 +1,83 @@
+using Orleans.Gan.Core.Models;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace Orleans.Gan.Core.Training;
+
+/// <summary>
+/// The two gradient computations of one DCGAN step on one batch, in the order of PyTorch's DCGAN example. Between them
+/// the caller takes D's optimizer step, in process or on the coordinator; the fake batch and its graph are kept so
+/// that G's loss is taken through the updated D.
+/// </summary>
+public sealed class AdversarialStep : IDisposable
+{
+    private readonly GanNetworks networks;
+    private Tensor? fake;
+    private double lossD;
+    private double realScore;
+    private double fakeScoreBeforeD;
+
+    public AdversarialStep(GanNetworks networks) => this.networks = networks;
+
+    /// <summary>
+    /// Phase 1: D's gradients from BCE on the real batch (towards the smoothed real label) and on G(z) detached
+    /// (towards 0). Leaves the gradients in D's parameters.
+    /// </summary>
+    /// <param name="real">A batch of real images, [N, 3, S, S] in [-1, 1].</param>
+    /// <param name="random">The step's generator: z and G's dropout masks are drawn from it.</param>
+    public void ComputeDiscriminatorGradients(Tensor real, Generator random)
+    {
+        var (generator, discriminator) = (networks.Generator, networks.Discriminator);
+        DisposeFake();
+        networks.Train();
+        networks.UseRandom(random);
+        discriminator.zero_grad();
+        using var scope = NewDisposeScope();
+        long batch = real.shape[0];
+
+        var realLogits = discriminator.call(real);
+        var lossReal = binary_cross_entropy_with_logits(realLogits, full(batch, networks.Config.RealLabel));
+        lossReal.backward();
+
+        var noise = randn([batch, networks.Config.NoiseSize], generator: random);
+        fake = generator.call(noise).MoveToOuterDisposeScope();
+        var fakeLogits = discriminator.call(fake.detach());
+        var lossFake = binary_cross_entropy_with_logits(fakeLogits, zeros(batch));
+        lossFake.backward();
+
+        lossD = lossReal.item<float>() + lossFake.item<float>();
+        realScore = realLogits.sigmoid().mean().item<float>();
+        fakeScoreBeforeD = fakeLogits.sigmoid().mean().item<float>();
+    }
+
+    /// <summary>
+    /// Phase 2, after D has been updated: G's gradients from the non-saturating loss, BCE of D(G(z)) against 1.
+    /// Leaves the gradients in G's parameters and returns the step's metrics.
+    /// </summary>
+    public StepMetrics ComputeGeneratorGradients()
+    {
+        if (fake is null)
+            throw new InvalidOperationException("The discriminator phase must run before the generator phase.");
+        networks.Generator.zero_grad();
+        double lossG, fakeScoreAfterD;
+        using (NewDisposeScope())
+        {
+            var logits = networks.Discriminator.call(fake);
+            var loss = binary_cross_entropy_with_logits(logits, ones(fake.shape[0]));
+            loss.backward();
+            lossG = loss.item<float>();
+            fakeScoreAfterD = logits.sigmoid().mean().item<float>();
+        }
+        DisposeFake();
+        networks.UseRandom(null);
+        return new StepMetrics(lossD, lossG, realScore, fakeScoreBeforeD, fakeScoreAfterD);
+    }
+
+    public void Dispose() => DisposeFake();
+
+    private void DisposeFake()
+    {
+        fake?.Dispose();
+        fake = null;
+    }
+}

@@ -1,0 +1,108 @@
+using Orleans.Gan.Core.Checkpoints;
+using Orleans.Gan.Core.Training;
+using TorchSharp.PyBridge;
+
+namespace Orleans.Gan.Core.Tests.Checkpoints;
+
+public sealed class CheckpointFileTests : IDisposable
+{
+    private readonly TemporaryDirectory directory = new();
+
+    [Fact]
+    public void Round_trip_restores_weights_adam_and_state_so_training_continues_bit_identically()
+    {
+        var config = SmallModels.Training(SmallModels.Dcgan64);
+        var path = directory.File("run.safetensors");
+        using var original = new LocalTrainer(config);
+        Train(original, steps: 2, firstBatch: 0);
+        var state = new CheckpointState(config, original.StepsDone, Epoch: 3, BatchInEpoch: 5, Workers: 1);
+        CheckpointFile.Save(path, original.Networks, original.Optimizers, state);
+
+        using var restored = new LocalTrainer(config with { Seed = 99 });
+        var loaded = CheckpointFile.Load(path, restored.Networks, restored.Optimizers);
+        restored.StepsDone = loaded.Step;
+
+        Assert.Equal(state, loaded);
+        Assert.Equal(state, CheckpointFile.ReadState(path));
+        Assert.Equal(SmallModels.Weights(original.Networks), SmallModels.Weights(restored.Networks));
+        // Continuing needs the Adam moments and step counts too, not only the weights.
+        Train(original, steps: 2, firstBatch: 2);
+        using var resumed = new LocalTrainer(CheckpointFile.ReadState(path).Config);
+        resumed.StepsDone = CheckpointFile.Load(path, resumed.Networks, resumed.Optimizers).Step;
+        Train(resumed, steps: 2, firstBatch: 2);
+        Assert.Equal(SmallModels.Weights(original.Networks), SmallModels.Weights(resumed.Networks));
+        Assert.Equal(new[] { "run.safetensors" }, Directory.GetFiles(directory.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Generator_and_discriminator_are_stored_under_the_pytorch_reference_names()
+    {
+        var path = directory.File("names.safetensors");
+        using var trainer = new LocalTrainer(SmallModels.Training(SmallModels.Dcgan64));
+        CheckpointFile.Save(path, trainer.Networks, trainer.Optimizers, new CheckpointState(trainer.Config, 0, 0, 0, 1));
+
+        var keys = Safetensors.LoadStateDict(path).Keys.ToHashSet();
+        Assert.Contains("generator.main.0.weight", keys);
+        Assert.Contains("generator.main.1.running_mean", keys);
+        Assert.Contains("discriminator.main.11.weight", keys);
+    }
+
+    [Fact]
+    public void Truncated_file_is_refused_with_its_path()
+    {
+        var path = SaveSmall("truncated.safetensors");
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        AssertRefused(path, "truncated");
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_checkpoint_is_refused_with_its_path()
+    {
+        var path = directory.File("notes.safetensors");
+        File.WriteAllText(path, "these are not tensors");
+        AssertRefused(path, "not a readable checkpoint");
+
+        var plain = directory.File("plain.safetensors");
+        using var trainer = new LocalTrainer(SmallModels.Training(SmallModels.Tutorial28));
+        trainer.Networks.Generator.save_safetensors(plain);
+        AssertRefused(plain, "not an Orleans.Gan checkpoint");
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_model_size_is_refused()
+    {
+        var path = SaveSmall("small.safetensors");
+        using var other = new LocalTrainer(SmallModels.Training(SmallModels.Dcgan64 with { GeneratorFeatures = 16 }));
+        var error = Assert.Throws<CheckpointException>(() => CheckpointFile.Load(path, other.Networks, other.Optimizers));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("ngf 8", error.Message);
+    }
+
+    public void Dispose() => directory.Dispose();
+
+    private string SaveSmall(string name)
+    {
+        var path = directory.File(name);
+        using var trainer = new LocalTrainer(SmallModels.Training(SmallModels.Dcgan64));
+        CheckpointFile.Save(path, trainer.Networks, trainer.Optimizers, new CheckpointState(trainer.Config, 0, 0, 0, 1));
+        return path;
+    }
+
+    private static void AssertRefused(string path, string reason)
+    {
+        using var trainer = new LocalTrainer(SmallModels.Training(SmallModels.Dcgan64));
+        var error = Assert.Throws<CheckpointException>(() => CheckpointFile.Load(path, trainer.Networks, trainer.Optimizers));
+        Assert.Contains(path, error.Message);
+        Assert.Contains(reason, error.Message);
+    }
+
+    private static void Train(LocalTrainer trainer, int steps, int firstBatch)
+    {
+        for (int i = 0; i < steps; i++)
+        {
+            using var batch = SmallModels.Batch(trainer.Config.Model, trainer.Config.BatchSize, seed: firstBatch + i);
+            trainer.TrainStep(batch);
+        }
+    }
+}
