@@ -21,10 +21,11 @@ internal static class SmallModels
         return rand([batchSize, 3, model.ImageSize, model.ImageSize], generator: random) * 2 - 1;
     }
 
-    public static byte[] Weights(GanNetworks networks) =>
-        TensorBlock.Parameters(networks.Generator).ReadValues()
-            .Concat(TensorBlock.Parameters(networks.Discriminator).ReadValues())
-            .Concat(TensorBlock.RunningStatistics(networks.Generator).ReadValues())
-            .Concat(TensorBlock.RunningStatistics(networks.Discriminator).ReadValues())
-            .ToArray();
+    /// <summary>Every parameter and running statistic of both networks, for bit-for-bit comparisons.</summary>
+    public static byte[] Weights(GanNetworks networks)
+    {
+        var blocks = new NetworkBlocks(networks);
+        return [.. blocks.GeneratorParameters.ReadValues(), .. blocks.DiscriminatorParameters.ReadValues(),
+            .. blocks.GeneratorStatistics.ReadValues(), .. blocks.DiscriminatorStatistics.ReadValues()];
+    }
 }

@@ -12,8 +12,7 @@ namespace Orleans.Gan.Core.Checkpoints;
 /// One safetensors file per checkpoint. G and D are stored under <c>generator.</c> and <c>discriminator.</c> followed by
 /// their state-dict names, so that PyTorch loads dcgan64 weights into its reference model after stripping the prefix.
 /// The Adam states (TorchSharp's own exact format) and the <see cref="CheckpointState"/> (JSON) are stored as uint8
-/// tensors beside them. Files are written to a temporary name, flushed and renamed, so a crash never leaves half a
-/// checkpoint under the real name.
+/// tensors beside them. Files are written with <see cref="AtomicFile"/>: a crash never leaves half a checkpoint.
 /// </summary>
 public static class CheckpointFile
 {
@@ -41,22 +40,7 @@ public static class CheckpointFile
         tensors[DiscriminatorAdamKey] = Bytes(optimizers.Discriminator.save_state_dict);
         tensors[StateKey] = tensor(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(state, Json)));
 
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                Safetensors.SaveStateDict(stream, tensors, leaveOpen: true);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        AtomicFile.Write(path, stream => Safetensors.SaveStateDict(stream, tensors, leaveOpen: true));
     }
 
     /// <summary>Reads only the training state, to decide how to resume, without touching any network.</summary>
@@ -88,6 +72,27 @@ public static class CheckpointFile
             throw new CheckpointException($"{path} does not fit the networks of its own config: {e.Message}", e);
         }
         return state;
+    }
+
+    /// <summary>Both networks of a checkpoint, built from its own config: what the sampler needs, without optimizers.</summary>
+    public static (GanNetworks Networks, CheckpointState State) LoadNetworks(string path)
+    {
+        using var scope = NewDisposeScope();
+        var tensors = Open(path, keysToKeep: null);
+        var state = ParseState(path, tensors);
+        var networks = GanNetworks.Create(state.Config.Model, state.Config.Seed);
+        try
+        {
+            using var noGrad = no_grad();
+            networks.Generator.load_state_dict(WithPrefix(tensors, GeneratorPrefix));
+            networks.Discriminator.load_state_dict(WithPrefix(tensors, DiscriminatorPrefix));
+            return (networks, state);
+        }
+        catch (Exception e)
+        {
+            networks.Dispose();
+            throw new CheckpointException($"{path} does not fit the networks of its own config: {e.Message}", e);
+        }
     }
 
     private static string Describe(GanModelConfig model) =>

@@ -30,7 +30,6 @@ public sealed class AdversarialStep : IDisposable
         var (generator, discriminator) = (networks.Generator, networks.Discriminator);
         DisposeFake();
         networks.Train();
-        networks.UseRandom(random);
         discriminator.zero_grad();
         using var scope = NewDisposeScope();
         long batch = real.shape[0];
@@ -40,7 +39,9 @@ public sealed class AdversarialStep : IDisposable
         lossReal.backward();
 
         var noise = randn([batch, networks.Config.NoiseSize], generator: random);
-        fake = generator.call(noise).MoveToOuterDisposeScope();
+        networks.UseRandom(random);
+        fake = generator.call(noise).DetachFromDisposeScope();
+        networks.UseRandom(null);
         var fakeLogits = discriminator.call(fake.detach());
         var lossFake = binary_cross_entropy_with_logits(fakeLogits, zeros(batch));
         lossFake.backward();
@@ -69,7 +70,6 @@ public sealed class AdversarialStep : IDisposable
             fakeScoreAfterD = logits.sigmoid().mean().item<float>();
         }
         DisposeFake();
-        networks.UseRandom(null);
         return new StepMetrics(lossD, lossG, realScore, fakeScoreBeforeD, fakeScoreAfterD);
     }
 

@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace Orleans.Gan.Core.Checkpoints;
+
+/// <summary>
+/// A run's folder under the runs directory: <c>checkpoints/step-00000100.safetensors</c>, <c>samples/step-00000100.png</c>
+/// and <c>faces.png</c>, the newest grid. Every file is written with <see cref="AtomicFile"/>.
+/// </summary>
+public sealed class RunFolder(string runsDirectory, string run)
+{
+    private const string CheckpointPrefix = "step-";
+    private const string CheckpointSuffix = ".safetensors";
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetFullPath(runsDirectory), run);
+
+    public string CheckpointsPath => System.IO.Path.Combine(Path, "checkpoints");
+
+    public string SamplesPath => System.IO.Path.Combine(Path, "samples");
+
+    public string LatestGridPath => System.IO.Path.Combine(Path, "faces.png");
+
+    public string CheckpointPath(long step) =>
+        System.IO.Path.Combine(CheckpointsPath, $"{CheckpointPrefix}{step:D8}{CheckpointSuffix}");
+
+    public string GridPath(long step) => System.IO.Path.Combine(SamplesPath, $"step-{step:D8}.png");
+
+    /// <summary>The checkpoints on disk, oldest first.</summary>
+    public IReadOnlyList<(long Step, string Path)> Checkpoints()
+    {
+        if (!Directory.Exists(CheckpointsPath))
+            return [];
+        return Directory.EnumerateFiles(CheckpointsPath, $"{CheckpointPrefix}*{CheckpointSuffix}")
+            .Select(path => (Name: System.IO.Path.GetFileName(path), Path: path))
+            .Select(f => (Ok: long.TryParse(f.Name[CheckpointPrefix.Length..^CheckpointSuffix.Length], NumberStyles.None,
+                CultureInfo.InvariantCulture, out var step), Step: step, f.Path))
+            .Where(f => f.Ok)
+            .OrderBy(f => f.Step)
+            .Select(f => (f.Step, f.Path))
+            .ToList();
+    }
+
+    public string? LatestCheckpoint() => Checkpoints() is [.., var latest] ? latest.Path : null;
+
+    /// <summary>Deletes all but the newest <paramref name="keep"/> checkpoints.</summary>
+    public void PruneCheckpoints(int keep)
+    {
+        var all = Checkpoints();
+        foreach (var (_, path) in all.Take(Math.Max(0, all.Count - Math.Max(1, keep))))
+            File.Delete(path);
+    }
+
+    /// <summary>Writes a faces grid for <paramref name="step"/> and makes it the run's newest.</summary>
+    public string WriteGrid(long step, byte[] png)
+    {
+        var path = GridPath(step);
+        AtomicFile.Write(path, png);
+        AtomicFile.Write(LatestGridPath, png);
+        return LatestGridPath;
+    }
+}
