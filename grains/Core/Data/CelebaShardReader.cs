@@ -79,9 +79,21 @@ public sealed class CelebaShardReader
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentException.ThrowIfNullOrWhiteSpace(cacheDirectory);
-        ArgumentOutOfRangeException.ThrowIfLessThan(imageSize, 8);
+        ArgumentOutOfRangeException.ThrowIfLessThan(imageSize, FacePreprocessor.MinImageSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(imageSize, FacePreprocessor.MaxImageSize);
         IReadOnlyList<string> names = source.ImageNames(partition);
         ShardRange range = ShardSplitter.Slice(names.Count, shardCount, shardIndex);
+        long payloadBytes = (long)range.Count * ShardCache.BytesPerImage(imageSize);
+        if (payloadBytes > Array.MaxLength)
+        {
+            // The shard is held as one byte array, e.g. all of CelebA at 64 px (2.5 GB) needs two shards.
+            int imagesPerArray = Array.MaxLength / ShardCache.BytesPerImage(imageSize);
+            int needed = (names.Count + imagesPerArray - 1) / imagesPerArray;
+            throw new ArgumentOutOfRangeException(
+                nameof(shardCount),
+                shardCount,
+                $"{range.Count} images of {imageSize}x{imageSize} need {payloadBytes} bytes, more than one array holds; use at least {needed} shards.");
+        }
 
         var key = new ShardCacheKey(source.Fingerprint, partition, shardIndex, shardCount, imageSize);
         string cachePath = Path.Combine(Path.GetFullPath(cacheDirectory), key.FileName);
@@ -217,8 +229,9 @@ public sealed class CelebaShardReader
         {
             file = source.ReadImage(name);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
         {
+            // InvalidDataException: a damaged entry of a zip archive.
             return PreprocessResult.Failure(SkipReason.Unreadable, exception.Message);
         }
 

@@ -21,9 +21,15 @@ public sealed class FacePreprocessor
     // scheduling overhead on top.
     private static readonly Configuration SingleThreaded = CreateSingleThreadedConfiguration();
 
+    public const int MinImageSize = 8;
+
+    /// <summary>Keeps 3 * size * size within an int.</summary>
+    public const int MaxImageSize = 4096;
+
     public FacePreprocessor(int imageSize)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(imageSize, 8);
+        ArgumentOutOfRangeException.ThrowIfLessThan(imageSize, MinImageSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(imageSize, MaxImageSize);
         ImageSize = imageSize;
     }
 

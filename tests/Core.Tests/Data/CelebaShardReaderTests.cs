@@ -135,6 +135,22 @@ public sealed class CelebaShardReaderTests : IDisposable
     }
 
     [Fact]
+    public void ShardTooLargeForOneArray_AsksForMoreShards()
+    {
+        File.Delete(Path.Combine(_root, CelebaSource.PartitionFileName));
+        string images = Path.Combine(_root, CelebaSource.ImageFolderName);
+        foreach (int copy in Enumerable.Range(100_001, 10))
+        {
+            File.Copy(Path.Combine(images, "000001.jpg"), Path.Combine(images, $"{copy}.jpg"));
+        }
+
+        // 50 images of 4096 x 4096 x 3 bytes are 2.5 GB, beyond one array; checked before anything is decoded.
+        var exception = Assert.Throws<ArgumentOutOfRangeException>(() => Open(_root, 0, 1, FacePreprocessor.MaxImageSize));
+        Assert.Equal("shardCount", exception.ParamName);
+        Assert.Contains("at least 2 shards", exception.Message);
+    }
+
+    [Fact]
     public void Progress_ReachesTheShardSize()
     {
         var progress = new LastValue();
