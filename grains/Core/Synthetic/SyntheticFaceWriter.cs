@@ -34,6 +34,20 @@ public static class SyntheticFaceWriter
         }
 
         string imageFolder = Path.Combine(outputRoot, CelebaSource.ImageFolderName);
+        if (Directory.Exists(imageFolder))
+        {
+            // Rewriting the same data set is fine, but leftovers (a larger earlier run, or real CelebA) would join
+            // the train partition unnoticed, and deleting them could destroy someone's data.
+            string? foreign = Directory.EnumerateFiles(imageFolder).Select(Path.GetFileName)
+                .FirstOrDefault(name => !IsImageName(name!, count));
+            if (foreign is not null)
+            {
+                throw new ArgumentException(
+                    $"{imageFolder} already holds {foreign}, which a data set of {count} images would not contain; use an empty folder.",
+                    nameof(outputRoot));
+            }
+        }
+
         Directory.CreateDirectory(imageFolder);
         var encoder = new JpegEncoder { Quality = JpegQuality };
         int written = 0;
@@ -68,4 +82,9 @@ public static class SyntheticFaceWriter
 
     /// <summary>CelebA's file name of the image at zero-based <paramref name="index"/>: 000001.jpg for index 0.</summary>
     public static string ImageName(int index) => (index + 1).ToString("D6", CultureInfo.InvariantCulture) + ".jpg";
+
+    private static bool IsImageName(string name, int count) =>
+        name.EndsWith(".jpg", StringComparison.Ordinal)
+        && int.TryParse(name.AsSpan(0, name.Length - 4), NumberStyles.None, CultureInfo.InvariantCulture, out int number)
+        && number >= 1 && number <= count && name == ImageName(number - 1);
 }

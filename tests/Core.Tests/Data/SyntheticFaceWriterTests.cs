@@ -91,6 +91,17 @@ public sealed class SyntheticFaceWriterTests : IDisposable
         Assert.Equal("outputRoot", Assert.Throws<ArgumentException>(() => SyntheticFaceWriter.Write(" ", 5, 1)).ParamName);
     }
 
+    [Fact]
+    public void Write_IntoAFolderWithOtherImages_Refuses_ButRewritesItsOwn()
+    {
+        SyntheticFaceWriter.Write(_temp.Path, 5, seed: 1);
+        SyntheticFaceWriter.Write(_temp.Path, 5, seed: 1);
+
+        var exception = Assert.Throws<ArgumentException>(() => SyntheticFaceWriter.Write(_temp.Path, 3, seed: 1));
+        Assert.Equal("outputRoot", exception.ParamName);
+        Assert.Matches("00000[45].jpg", exception.Message);
+    }
+
     public void Dispose() => _temp.Dispose();
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; tests need every report before they assert.</summary>
