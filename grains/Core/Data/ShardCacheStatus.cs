@@ -1,0 +1,10 @@
+namespace Orleans.Gan.Core.Data;
+
+/// <summary>The state of a cache file found on disk.</summary>
+public enum ShardCacheStatus
+{
+    Valid,
+    Missing,
+    Stale,
+    Corrupt,
+}

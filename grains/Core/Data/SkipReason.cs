@@ -1,0 +1,12 @@
+namespace Orleans.Gan.Core.Data;
+
+/// <summary>Why an image file was left out of a shard.</summary>
+public enum SkipReason
+{
+    EmptyFile,
+    NotJpeg,
+    TooLarge,
+    Truncated,
+    Undecodable,
+    Unreadable,
+}

@@ -1,0 +1,7 @@
+namespace Orleans.Gan.Core.Data;
+
+/// <summary>An image file that was left out of a shard, and why.</summary>
+public sealed record SkippedImage(string Name, SkipReason Reason, string Message)
+{
+    public override string ToString() => $"{Name}: {Reason} ({Message})";
+}
