@@ -130,7 +130,10 @@ public sealed class CelebaShardReader
     /// The images at <paramref name="indices"/> as a float32 tensor [N, 3, ImageSize, ImageSize] scaled to [-1, 1]
     /// (x / 127.5 - 1), the range of the generator's tanh output.
     /// </summary>
-    public torch.Tensor Batch(ReadOnlySpan<int> indices)
+    public torch.Tensor Batch(ReadOnlySpan<int> indices) => PixelTensors.FromPixels(Pixels(indices), indices.Length, ImageSize);
+
+    /// <summary>The images at <paramref name="indices"/> as uint8 [N, 3, ImageSize, ImageSize]: what travels to a worker.</summary>
+    public byte[] Pixels(ReadOnlySpan<int> indices)
     {
         if (indices.IsEmpty)
         {
@@ -151,9 +154,7 @@ public sealed class CelebaShardReader
             Buffer.BlockCopy(_pixels, index * imageBytes, gathered, i * imageBytes, imageBytes);
         }
 
-        using torch.Tensor bytes = torch.tensor(gathered, [indices.Length, 3, ImageSize, ImageSize]);
-        torch.Tensor batch = bytes.to(torch.float32);
-        return batch.div_(127.5).sub_(1.0);
+        return gathered;
     }
 
     private static ShardCache Build(

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Options;
+using Orleans.Gan.Contracts;
+using Orleans.Gan.Core.Checkpoints;
+using Orleans.Gan.Core.Imaging;
+using Orleans.Gan.Core.Models;
+using Orleans.Gan.Core.Training;
+using Orleans.Gan.Grains.Hosting;
+using Orleans.Gan.Grains.Training;
+using static TorchSharp.torch;
+
+namespace Orleans.Gan.Grains.Sampling;
+
+/// <summary>
+/// Faces on request from a run's newest generator: pulled from the run's coordinator while it is in memory, else
+/// loaded from the run's newest checkpoint. The generator is rebuilt only when a newer step is available.
+/// </summary>
+public sealed class SamplerGrain(IGrainFactory grains, IOptions<TrainingHostOptions> options) : Grain, ISamplerGrain
+{
+    private GanNetworks? generator;
+    private long generatorStep = -1;
+
+    private string Run => this.GetPrimaryKeyString();
+
+    public async Task<byte[]> SampleGrid(int count, long seed)
+    {
+        using var faces = await Sample(count, seed);
+        return FaceGrid.ToPng(faces, columns: (int)Math.Ceiling(Math.Sqrt(count)));
+    }
+
+    public async Task<IReadOnlyList<byte[]>> SampleFaces(int count, long seed)
+    {
+        using var faces = await Sample(count, seed);
+        return FaceGrid.ToPngs(faces);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        generator?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private async Task<Tensor> Sample(int count, long seed)
+    {
+        if (count is < 1 or > ISamplerGrain.MaxFaces)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"Ask for 1 to {ISamplerGrain.MaxFaces} faces, not {count}.");
+        var networks = await NewestGenerator();
+        using var random = new Generator(unchecked((ulong)seed));
+        return FixedNoise.Sample(networks, random, count);
+    }
+
+    private async Task<GanNetworks> NewestGenerator()
+    {
+        var snapshot = await grains.GetGrain<ICoordinatorGrain>(Run).GetGenerator();
+        if (snapshot is not null)
+        {
+            if (snapshot.Step != generatorStep || generator is null)
+            {
+                var config = snapshot.Settings.ToTrainingConfig();
+                Replace(GanNetworks.Create(config.Model, config.Seed), snapshot.Step);
+                var blocks = new NetworkBlocks(generator!);
+                blocks.GeneratorParameters.WriteValues(snapshot.Parameters);
+                blocks.GeneratorStatistics.WriteValues(snapshot.Statistics);
+            }
+            return generator!;
+        }
+
+        var folder = new RunFolder(options.Value.RunsDirectory, Run);
+        var latest = folder.Checkpoints() is [.., var newest] ? newest : default;
+        if (latest.Path is null)
+            throw new InvalidOperationException(
+                $"Run '{Run}' has no generator yet: its coordinator is not running and {folder.CheckpointsPath} holds no checkpoint.");
+        if (latest.Step != generatorStep || generator is null)
+        {
+            var (networks, state) = CheckpointFile.LoadNetworks(latest.Path);
+            Replace(networks, state.Step);
+        }
+        return generator!;
+    }
+
+    private void Replace(GanNetworks networks, long step)
+    {
+        generator?.Dispose();
+        (generator, generatorStep) = (networks, step);
+    }
+}

@@ -1,0 +1,16 @@
+using Orleans.Gan.Silo;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+builder.Configuration.AddEnvironmentVariables("ORLEANS_GAN_");
+builder.Configuration.AddCommandLine(args, SiloSettings.CommandLineSwitches);
+var settings = (builder.Configuration.GetSection(SiloSettings.Section).Get<SiloSettings>() ?? new SiloSettings()).Validate();
+
+var device = TorchSetup.Apply(settings);
+builder.WebHost.UseUrls(settings.HttpUrl);
+builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings));
+
+var app = builder.Build();
+app.MapGet("/healthz", () => Results.Ok(new { silo = settings.Name, device }));
+app.Logger.LogInformation("Silo {Name} on {Device} with {Threads} torch threads; HTTP on {Url}", settings.Name, device,
+    TorchSharp.torch.get_num_threads(), settings.HttpUrl);
+await app.RunAsync();

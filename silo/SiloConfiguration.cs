@@ -1,0 +1,44 @@
+using System.Net;
+using Orleans.Configuration;
+using Orleans.Gan.Grains.Hosting;
+
+namespace Orleans.Gan.Silo;
+
+/// <summary>Turns <see cref="SiloSettings"/> into Orleans configuration.</summary>
+public static class SiloConfiguration
+{
+    /// <summary>The largest message is a dcgan64 weight set (about 25 MB); past the limit Orleans drops the connection
+    /// and callers see only a misleading SiloUnavailableException, so leave ample room.</summary>
+    public const int MaxMessageBodySize = 512 * 1024 * 1024;
+
+    public static void Configure(ISiloBuilder silo, SiloSettings settings)
+    {
+        silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
+        silo.Configure<SiloOptions>(o => o.SiloName = settings.Name);
+        var address = IPAddress.Parse(settings.AdvertisedAddress);
+        if (settings.Clustering == "redis")
+        {
+            silo.UseRedisClustering(settings.Redis!);
+            silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+        }
+        else
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort,
+                new IPEndPoint(IPAddress.Loopback, settings.PrimarySiloPort), settings.ServiceId, settings.ClusterId);
+        }
+
+        var stepTimeout = TimeSpan.FromSeconds(settings.StepTimeoutSeconds);
+        silo.Configure<SiloMessagingOptions>(o =>
+        {
+            o.MaxMessageBodySize = MaxMessageBodySize;
+            // The default 30 s would hide a lost worker behind a generic timeout; one step's deadline fits.
+            o.ResponseTimeout = stepTimeout;
+        });
+        silo.AddGanTraining(o =>
+        {
+            o.DataDirectory = settings.DataDirectory;
+            o.RunsDirectory = settings.RunsDirectory;
+            o.StepTimeout = stepTimeout;
+        });
+    }
+}

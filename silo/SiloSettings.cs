@@ -1,0 +1,91 @@
+namespace Orleans.Gan.Silo;
+
+/// <summary>
+/// A silo's settings, from appsettings.json, then ORLEANS_GAN_-prefixed environment variables (ORLEANS_GAN_Silo__Name),
+/// then the command line (--name, --silo-port, … see <see cref="CommandLineSwitches"/>), later ones winning.
+/// </summary>
+public sealed class SiloSettings
+{
+    public const string Section = "Silo";
+
+    /// <summary>Unique in the cluster: workers and data shards are placed by it.</summary>
+    public string Name { get; set; } = "silo-0";
+
+    public string ClusterId { get; set; } = "orleans-gan";
+
+    public string ServiceId { get; set; } = "orleans-gan";
+
+    /// <summary><c>localhost</c> (one machine, the first silo on <see cref="PrimarySiloPort"/> is the seed) or <c>redis</c>.</summary>
+    public string Clustering { get; set; } = "localhost";
+
+    /// <summary>The StackExchange.Redis connection string, with <see cref="Clustering"/> = redis.</summary>
+    public string? Redis { get; set; }
+
+    public int SiloPort { get; set; } = 11111;
+
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The silo port of the seed silo in localhost clustering.</summary>
+    public int PrimarySiloPort { get; set; } = 11111;
+
+    /// <summary>The address other silos and clients reach this one at; loopback unless the silo serves other hosts.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The HTTP endpoint for /metrics and the faces page; loopback unless configured otherwise.</summary>
+    public string HttpUrl { get; set; } = "http://127.0.0.1:8080";
+
+    public string DataDirectory { get; set; } = "data";
+
+    public string RunsDirectory { get; set; } = "runs";
+
+    /// <summary><c>auto</c>, <c>cpu</c> or <c>cuda</c>.</summary>
+    public string Device { get; set; } = "auto";
+
+    /// <summary>Torch's intra-op threads for the whole process; 0 uses every core.</summary>
+    public int Threads { get; set; }
+
+    public int StepTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Command-line switches and the settings they set.</summary>
+    public static Dictionary<string, string> CommandLineSwitches { get; } = new()
+    {
+        ["--name"] = $"{Section}:{nameof(Name)}",
+        ["--cluster-id"] = $"{Section}:{nameof(ClusterId)}",
+        ["--service-id"] = $"{Section}:{nameof(ServiceId)}",
+        ["--clustering"] = $"{Section}:{nameof(Clustering)}",
+        ["--redis"] = $"{Section}:{nameof(Redis)}",
+        ["--silo-port"] = $"{Section}:{nameof(SiloPort)}",
+        ["--gateway-port"] = $"{Section}:{nameof(GatewayPort)}",
+        ["--primary-silo-port"] = $"{Section}:{nameof(PrimarySiloPort)}",
+        ["--advertise"] = $"{Section}:{nameof(AdvertisedAddress)}",
+        ["--http"] = $"{Section}:{nameof(HttpUrl)}",
+        ["--data"] = $"{Section}:{nameof(DataDirectory)}",
+        ["--runs"] = $"{Section}:{nameof(RunsDirectory)}",
+        ["--device"] = $"{Section}:{nameof(Device)}",
+        ["--threads"] = $"{Section}:{nameof(Threads)}",
+        ["--step-timeout"] = $"{Section}:{nameof(StepTimeoutSeconds)}",
+    };
+
+    /// <summary>Throws naming the first setting out of range, before anything starts listening.</summary>
+    public SiloSettings Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Name) || Name.Contains('@') || Name.Contains('/'))
+            throw new ArgumentException($"--name must be a non-empty silo name without '@' or '/', not '{Name}'.");
+        foreach (var (port, flag) in new[] { (SiloPort, "--silo-port"), (GatewayPort, "--gateway-port"), (PrimarySiloPort, "--primary-silo-port") })
+        {
+            if (port is < 1 or > 65535)
+                throw new ArgumentException($"{flag} must be a port from 1 to 65535, not {port}.");
+        }
+        if (Clustering is not ("localhost" or "redis"))
+            throw new ArgumentException($"--clustering must be 'localhost' or 'redis', not '{Clustering}'.");
+        if (Clustering == "redis" && string.IsNullOrWhiteSpace(Redis))
+            throw new ArgumentException("--clustering redis needs --redis with a connection string.");
+        if (Device is not ("auto" or "cpu" or "cuda"))
+            throw new ArgumentException($"--device must be auto, cpu or cuda, not '{Device}'.");
+        if (Threads < 0)
+            throw new ArgumentException($"--threads must be 0 (every core) or more, not {Threads}.");
+        if (StepTimeoutSeconds < 1)
+            throw new ArgumentException($"--step-timeout must be at least 1 second, not {StepTimeoutSeconds}.");
+        return this;
+    }
+}
