@@ -6,7 +6,8 @@ namespace Orleans.Gan.Core.Data;
 /// <summary>
 /// One shard's preprocessed images in a single file, so later runs skip JPEG decoding. Layout (little-endian):
 /// magic "OGANCACHE", int32 format version, int32 header length, header (key, image count, skipped files),
-/// int64 payload length, payload (uint8 CHW images back to back), SHA-256 over header and payload.
+/// SHA-256 of the header, int64 payload length, payload (uint8 CHW images back to back), SHA-256 over header and
+/// payload. The header's own checksum tells a damaged header from a stale one without reading the payload.
 /// </summary>
 public sealed class ShardCache
 {
@@ -68,6 +69,7 @@ public sealed class ShardCache
                 writer.Write(FormatVersion);
                 writer.Write(header.Length);
                 writer.Write(header);
+                writer.Write(SHA256.HashData(header));
                 writer.Write(Pixels.LongLength);
                 writer.Write(Pixels);
                 writer.Write(hash.GetHashAndReset());
@@ -114,6 +116,11 @@ public sealed class ShardCache
             }
 
             byte[] header = reader.ReadBytes(headerLength);
+            if (!SHA256.HashData(header).AsSpan().SequenceEqual(reader.ReadBytes(HashLength)))
+            {
+                return Corrupt(path, "header checksum mismatch");
+            }
+
             (ShardCacheKey key, int count, List<SkippedImage> skipped) = DecodeHeader(header);
             if (key != expected)
             {

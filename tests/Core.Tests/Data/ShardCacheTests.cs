@@ -55,6 +55,20 @@ public sealed class ShardCacheTests : IDisposable
         Assert.Equal(CacheOutcome.Reused, Open().CacheOutcome);
     }
 
+    [Fact]
+    public void FlippedHeaderByte_IsReportedCorruptAndRebuilt()
+    {
+        CelebaShardReader built = Open();
+        byte[] file = File.ReadAllBytes(built.CachePath);
+        file[20] ^= 0x01;
+        File.WriteAllBytes(built.CachePath, file);
+
+        CelebaShardReader rebuilt = Open();
+
+        Assert.Equal(CacheOutcome.Rebuilt, rebuilt.CacheOutcome);
+        Assert.Contains(_log, line => line.Contains("header checksum mismatch"));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(5)]
