@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Orleans.Gan.Contracts;
+using Spectre.Console;
+
+namespace Orleans.Gan.Client.Commands;
+
+/// <summary><c>client stop RUN</c>: asks a run to stop after its step in flight, with a checkpoint.</summary>
+internal sealed class StopCommand
+{
+    private readonly ClusterConnectionOptions cluster = new();
+
+    private readonly Argument<string> run = new Argument<string>("RUN")
+    {
+        Description = "The run's name.",
+    }.RunName();
+
+    public Command Build()
+    {
+        var command = new Command("stop", "Stop a run after the step in flight and write a checkpoint; "
+            + "'client train --run RUN' continues it later.") { run };
+        cluster.AddTo(command);
+        command.SetAction((parseResult, cancellationToken) => ClusterSession.RunAsync(
+            cluster,
+            parseResult,
+            client => StopAsync(client.GetGrain<ICoordinatorGrain>(parseResult.GetRequiredValue(run))),
+            cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> StopAsync(ICoordinatorGrain coordinator)
+    {
+        RunStatus status = await coordinator.Stop();
+        if (status.Phase == RunPhase.Unknown)
+        {
+            ConsoleMessages.Error($"No run named '{status.Run}'.");
+            return ExitCodes.Failure;
+        }
+
+        AnsiConsole.Write(RunStatusTable.Create(status));
+        return ExitCodes.Success;
+    }
+}

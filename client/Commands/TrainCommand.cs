@@ -1,0 +1,217 @@
+using System.CommandLine;
+using System.Globalization;
+using Orleans.Gan.Contracts;
+using Spectre.Console;
+
+namespace Orleans.Gan.Client.Commands;
+
+/// <summary><c>client train</c>: starts a run on the cluster and, unless detached, watches it to its end.</summary>
+internal sealed class TrainCommand
+{
+    private static readonly Dictionary<string, ModelKind> Models = new()
+    {
+        ["dcgan64"] = ModelKind.Dcgan64,
+        ["tutorial28"] = ModelKind.Tutorial28,
+    };
+
+    private readonly ClusterConnectionOptions cluster = new();
+
+    private readonly Option<int> workers = new Option<int>("--workers")
+    {
+        Description = "Target number of workers, spread round-robin over the silos that are up.",
+        HelpName = "N",
+        DefaultValueFactory = _ => 2,
+    }.InRange(1, 64);
+
+    private readonly Option<string> model = new("--model")
+    {
+        Description = "dcgan64: PyTorch's DCGAN example at 64x64. tutorial28: the small 28x28 tutorial model.",
+        DefaultValueFactory = _ => "dcgan64",
+    };
+
+    private readonly Option<int> epochs = new Option<int>("--epochs")
+    {
+        Description = "Passes over the training data.",
+        HelpName = "E",
+        DefaultValueFactory = _ => 1,
+    }.AtLeast(1);
+
+    private readonly Option<int> batchSize = new Option<int>("--batch-size")
+    {
+        Description = "Images per worker per step; the global batch is --workers x --batch-size.",
+        HelpName = "B",
+        DefaultValueFactory = _ => 64,
+    }.AtLeast(1);
+
+    private readonly Option<string?> dataset = new("--dataset")
+    {
+        Description = "A CelebA folder or zip as the silos see it: they read it, not this client. "
+            + "Omit to train on synthetic faces.",
+        HelpName = "DIR|ZIP",
+    };
+
+    private readonly Option<string?> run = new Option<string?>("--run")
+    {
+        Description = "The run's name: continue a run by starting it again under the same name. "
+            + "Default: run-<yyyyMMdd-HHmmss> from the local clock.",
+        HelpName = "NAME",
+    }.RunName();
+
+    private readonly Option<long> seed = new("--seed")
+    {
+        Description = "Seeds the weights, the noise and the data order, so that a run can be repeated.",
+        HelpName = "S",
+        DefaultValueFactory = _ => 1,
+    };
+
+    private readonly Option<int> sampleEvery = new Option<int>("--sample-every")
+    {
+        Description = "Write a faces grid every this many steps and at each epoch's end; 0 only at epoch ends.",
+        HelpName = "K",
+        DefaultValueFactory = _ => 50,
+    }.AtLeast(0);
+
+    private readonly Option<int> checkpointEvery = new Option<int>("--checkpoint-every")
+    {
+        Description = "Write a checkpoint every this many steps and at each epoch's end; 0 only at epoch ends.",
+        HelpName = "K",
+        DefaultValueFactory = _ => 100,
+    }.AtLeast(0);
+
+    private readonly Option<long> maxSteps = new Option<long>("--max-steps")
+    {
+        Description = "Stop after this many steps in all, even before --epochs are done; 0 for no limit.",
+        HelpName = "N",
+        DefaultValueFactory = _ => 0,
+    }.AtLeast(0);
+
+    private readonly Option<int> syntheticFaces = new Option<int>("--synthetic-faces")
+    {
+        Description = "How many synthetic faces to train on when --dataset is not given.",
+        HelpName = "N",
+        DefaultValueFactory = _ => 4096,
+    }.AtLeast(1);
+
+    private readonly Option<double> learningRate = new Option<double>("--lr")
+    {
+        Description = "Adam's learning rate for both networks.",
+        HelpName = "RATE",
+        DefaultValueFactory = _ => 2e-4,
+    }.Positive();
+
+    private readonly Option<bool> detach = new("--detach")
+    {
+        Description = "Return as soon as the run has started instead of watching it.",
+    };
+
+    public TrainCommand()
+    {
+        model.AcceptOnlyFromAmong([.. Models.Keys]);
+    }
+
+    public Command Build()
+    {
+        var command = new Command("train", "Start a training run on the cluster and watch it until it ends. "
+            + "Ctrl+C stops watching; the run goes on.")
+        {
+            workers, model, epochs, batchSize, dataset, run, seed, sampleEvery, checkpointEvery, maxSteps,
+            syntheticFaces, learningRate, detach,
+        };
+        cluster.AddTo(command);
+        command.SetAction(RunAsync);
+        return command;
+    }
+
+    private Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        RunSettings settings = ReadSettings(parseResult);
+        if (settings.Dataset is { } path && !File.Exists(path) && !Directory.Exists(path))
+        {
+            ConsoleMessages.Warning($"--dataset '{path}' does not exist on this machine; "
+                + "starting anyway, since the silos may see a different file system.");
+        }
+
+        bool detached = parseResult.GetValue(detach);
+        return ClusterSession.RunAsync(
+            cluster,
+            parseResult,
+            client => TrainAsync(client.GetGrain<ICoordinatorGrain>(settings.Run), settings, detached, cancellationToken),
+            cancellationToken);
+    }
+
+    private RunSettings ReadSettings(ParseResult parseResult) => new(
+        Run: parseResult.GetValue(run) ?? $"run-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}",
+        Model: Models[parseResult.GetRequiredValue(model)],
+        Workers: parseResult.GetValue(workers),
+        BatchSize: parseResult.GetValue(batchSize),
+        Epochs: parseResult.GetValue(epochs),
+        MaxSteps: parseResult.GetValue(maxSteps),
+        Seed: parseResult.GetValue(seed),
+        Dataset: parseResult.GetValue(dataset),
+        SyntheticFaces: parseResult.GetValue(syntheticFaces),
+        SampleEvery: parseResult.GetValue(sampleEvery),
+        CheckpointEvery: parseResult.GetValue(checkpointEvery),
+        LearningRate: parseResult.GetValue(learningRate));
+
+    private static async Task<int> TrainAsync(
+        ICoordinatorGrain coordinator,
+        RunSettings settings,
+        bool detached,
+        CancellationToken cancellationToken)
+    {
+        RunStatus started;
+        try
+        {
+            started = await coordinator.Start(settings);
+        }
+        catch (InvalidOperationException refused)
+        {
+            ConsoleMessages.Error($"Cannot start run '{settings.Run}': {refused.Message}");
+            return ExitCodes.Failure;
+        }
+
+        AnsiConsole.MarkupLine($"Started run [bold]{Markup.Escape(settings.Run)}[/]: {settings.Workers} worker(s) x "
+            + $"batch {settings.BatchSize}, {settings.Model.ToString().ToLowerInvariant()}, {settings.Epochs} epoch(s).");
+        if (detached)
+        {
+            Console.WriteLine($"Watch it with: client status {settings.Run}    Stop it with: client stop {settings.Run}");
+            return ExitCodes.Success;
+        }
+
+        RunStatus final;
+        try
+        {
+            final = await TrainingProgressView.ShowAsync(new RunWatcher(coordinator, settings.Run), started, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Console.WriteLine($"Stopped watching. Run '{settings.Run}' goes on in the cluster; "
+                + $"check it with: client status {settings.Run}    stop it with: client stop {settings.Run}");
+            return ExitCodes.Success;
+        }
+
+        return Report(final);
+    }
+
+    private static int Report(RunStatus final)
+    {
+        switch (final.Phase)
+        {
+            case RunPhase.Completed:
+                AnsiConsole.Write(RunStatusTable.Create(final, $"Run {final.Run} completed"));
+                return ExitCodes.Success;
+            case RunPhase.Stopped:
+                AnsiConsole.Write(RunStatusTable.Create(final, $"Run {final.Run} stopped"));
+                Console.WriteLine($"The run was stopped before its end; start it again with --run {final.Run} to continue "
+                    + "from its newest checkpoint.");
+                return ExitCodes.Success;
+            case RunPhase.Failed:
+                ConsoleMessages.Error($"Run '{final.Run}' failed: {StatusFormat.Optional(final.Message)}");
+                return ExitCodes.Failure;
+            default:
+                ConsoleMessages.Error($"The coordinator no longer knows run '{final.Run}' (its silo may have restarted). "
+                    + $"Start it again with --run {final.Run} to continue from its newest checkpoint.");
+                return ExitCodes.Failure;
+        }
+    }
+}
