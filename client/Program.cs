@@ -9,6 +9,7 @@ var root = new RootCommand("Orleans.Gan client: train DCGANs on an Orleans clust
     new StatusCommand().Build(),
     new SampleCommand().Build(),
     new StopCommand().Build(),
+    new DatasetCommand().Build(),
 };
 
 ParseResult parseResult = root.Parse(args);

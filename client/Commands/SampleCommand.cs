@@ -1,3 +1,4 @@
+using Orleans.Gan.Data;
 using System.CommandLine;
 using System.Globalization;
 using Orleans.Gan.Contracts;
@@ -65,7 +66,7 @@ internal sealed class SampleCommand
         if (!parseResult.GetValue(separate))
         {
             byte[] grid = await sampler.SampleGrid(faces, noiseSeed);
-            await AtomicFile.WriteAllBytesAsync(path, grid, cancellationToken);
+            AtomicFile.Write(path, grid);
             Console.WriteLine(Path.GetFullPath(path));
             return ExitCodes.Success;
         }
@@ -77,7 +78,7 @@ internal sealed class SampleCommand
         for (int index = 0; index < images.Count; index++)
         {
             string file = Path.Combine(path, $"faces-{index.ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0')}.png");
-            await AtomicFile.WriteAllBytesAsync(file, images[index], cancellationToken);
+            AtomicFile.Write(file, images[index]);
             Console.WriteLine(Path.GetFullPath(file));
         }
 

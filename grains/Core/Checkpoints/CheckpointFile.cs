@@ -1,3 +1,4 @@
+using Orleans.Gan.Data;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;

@@ -1,3 +1,4 @@
+using Orleans.Gan.Data;
 using System.Globalization;
 
 namespace Orleans.Gan.Core.Checkpoints;

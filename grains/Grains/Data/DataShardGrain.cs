@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Gan.Contracts;
-using Orleans.Gan.Core.Data;
-using Orleans.Gan.Core.Synthetic;
+using Orleans.Gan.Data;
+using Orleans.Gan.Data.Synthetic;
 using Orleans.Gan.Grains.Hosting;
 using Orleans.Gan.Grains.Placement;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Gan.Contracts;
-using Orleans.Gan.Core.Data;
+using Orleans.Gan.Data;
 using Orleans.Gan.Core.Models;
 using Orleans.Gan.Core.Training;
 using Orleans.Gan.Grains.Placement;

@@ -1,6 +1,6 @@
 using System.IO.Compression;
-using Orleans.Gan.Core.Data;
-using Orleans.Gan.Core.Synthetic;
+using Orleans.Gan.Data;
+using Orleans.Gan.Data.Synthetic;
 using TorchSharp;
 
 namespace Orleans.Gan.Core.Tests.Data;

@@ -1,5 +1,5 @@
 using System.Text;
-using Orleans.Gan.Core.Data;
+using Orleans.Gan.Data;
 
 namespace Orleans.Gan.Core.Tests.Data;
 

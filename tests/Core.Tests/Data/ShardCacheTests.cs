@@ -1,5 +1,5 @@
-using Orleans.Gan.Core.Data;
-using Orleans.Gan.Core.Synthetic;
+using Orleans.Gan.Data;
+using Orleans.Gan.Data.Synthetic;
 using TorchSharp;
 
 namespace Orleans.Gan.Core.Tests.Data;

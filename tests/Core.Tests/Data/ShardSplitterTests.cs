@@ -1,4 +1,4 @@
-using Orleans.Gan.Core.Data;
+using Orleans.Gan.Data;
 
 namespace Orleans.Gan.Core.Tests.Data;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Orleans.Gan.Core.Data;
-using Orleans.Gan.Core.Synthetic;
+using Orleans.Gan.Data;
+using Orleans.Gan.Data.Synthetic;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;

@@ -1,4 +1,4 @@
-using Orleans.Gan.Core.Synthetic;
+using Orleans.Gan.Data.Synthetic;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;

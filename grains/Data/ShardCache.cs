@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>
 /// One shard's preprocessed images in a single file, so later runs skip JPEG decoding. Layout (little-endian):

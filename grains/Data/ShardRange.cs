@@ -1,4 +1,4 @@
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>A contiguous slice [Start, Start + Count) of a list of items.</summary>
 public readonly record struct ShardRange(int Start, int Count)

@@ -1,7 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Orleans.Gan.Core.Synthetic;
+namespace Orleans.Gan.Data.Synthetic;
 
 /// <summary>
 /// A small RGB raster with the few antialiased primitives the synthetic faces need (ImageSharp.Drawing is not

@@ -1,4 +1,4 @@
-namespace Orleans.Gan.Core.Checkpoints;
+namespace Orleans.Gan.Data;
 
 /// <summary>
 /// Writes a file so that readers see either the old content or the new, never a part: the bytes go to a temporary

@@ -2,7 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>
 /// Turns one CelebA JPEG into the GAN's input: the centre 108x108 crop (the DCGAN CelebA convention, which keeps

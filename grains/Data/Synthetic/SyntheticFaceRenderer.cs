@@ -1,8 +1,8 @@
-using Orleans.Gan.Core.Data;
+using Orleans.Gan.Data;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Orleans.Gan.Core.Synthetic;
+namespace Orleans.Gan.Data.Synthetic;
 
 /// <summary>
 /// Draws one cartoon face in CelebA's aligned layout (178x218, eyes near y = 112, mouth near y = 150), so the

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
-using Orleans.Gan.Core.Data;
+using Orleans.Gan.Data;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Orleans.Gan.Core.Synthetic;
+namespace Orleans.Gan.Data.Synthetic;
 
 /// <summary>
 /// Writes a synthetic data set in CelebA's layout (img_align_celeba/000001.jpg... and list_eval_partition.txt), so

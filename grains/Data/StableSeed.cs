@@ -1,4 +1,4 @@
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>
 /// Derives a seed for System.Random from several integers. HashCode.Combine cannot be used: it is randomised per

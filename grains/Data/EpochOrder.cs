@@ -1,4 +1,4 @@
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>
 /// The order in which one shard visits its images during one epoch: a shuffle that depends only on

@@ -1,4 +1,4 @@
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>How a shard's pixels were obtained when it was opened.</summary>
 public enum CacheOutcome

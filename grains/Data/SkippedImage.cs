@@ -1,4 +1,4 @@
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>An image file that was left out of a shard, and why.</summary>
 public sealed record SkippedImage(string Name, SkipReason Reason, string Message)

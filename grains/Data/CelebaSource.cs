@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>
 /// CelebA's aligned images as users download them: the folder img_align_celeba/ or img_align_celeba.zip (read in

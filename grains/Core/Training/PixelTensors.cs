@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Core.Training;
 
 /// <summary>Preprocessed uint8 CHW images to the float NCHW tensors the networks read, scaled to [-1, 1].</summary>
 public static class PixelTensors

@@ -1,4 +1,4 @@
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>A data set that cannot be used as given: missing, empty, or with a malformed partition file.</summary>
 public sealed class DatasetException : Exception

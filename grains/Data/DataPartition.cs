@@ -1,4 +1,4 @@
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>CelebA's evaluation split; the values are the codes used in list_eval_partition.txt.</summary>
 public enum DataPartition

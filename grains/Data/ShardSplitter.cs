@@ -1,4 +1,4 @@
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>Splits a list of items into contiguous shards whose sizes differ by at most one.</summary>
 public static class ShardSplitter

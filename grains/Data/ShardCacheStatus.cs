@@ -1,4 +1,4 @@
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>The state of a cache file found on disk.</summary>
 public enum ShardCacheStatus

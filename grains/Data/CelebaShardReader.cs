@@ -1,9 +1,7 @@
-using TorchSharp;
-
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>
-/// One shard of a CelebA partition, held in memory as uint8 pixels and served as float batches. The first open
+/// One shard of a CelebA partition, held in memory as uint8 pixels and served as uint8 batches. The first open
 /// decodes the shard's JPEGs and writes a cache file; later opens read only that file.
 /// </summary>
 public sealed class CelebaShardReader
@@ -126,13 +124,7 @@ public sealed class CelebaShardReader
         return new CelebaShardReader(cache, range, outcome, cachePath);
     }
 
-    /// <summary>
-    /// The images at <paramref name="indices"/> as a float32 tensor [N, 3, ImageSize, ImageSize] scaled to [-1, 1]
-    /// (x / 127.5 - 1), the range of the generator's tanh output.
-    /// </summary>
-    public torch.Tensor Batch(ReadOnlySpan<int> indices) => PixelTensors.FromPixels(Pixels(indices), indices.Length, ImageSize);
-
-    /// <summary>The images at <paramref name="indices"/> as uint8 [N, 3, ImageSize, ImageSize]: what travels to a worker.</summary>
+    /// <summary>The images at <paramref name="indices"/> as uint8 [N, 3, ImageSize, ImageSize]: what travels to a worker, which scales them with PixelTensors.</summary>
     public byte[] Pixels(ReadOnlySpan<int> indices)
     {
         if (indices.IsEmpty)

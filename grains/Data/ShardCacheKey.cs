@@ -1,4 +1,4 @@
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>What a shard cache was built from; a cache whose key differs from the one wanted is stale.</summary>
 public sealed record ShardCacheKey(

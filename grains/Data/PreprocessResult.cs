@@ -1,4 +1,4 @@
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>The outcome of preprocessing one image file: its pixels, or the reason it cannot be used.</summary>
 public sealed class PreprocessResult

@@ -1,4 +1,4 @@
-namespace Orleans.Gan.Core.Synthetic;
+namespace Orleans.Gan.Data.Synthetic;
 
 /// <summary>
 /// The synthetic data set a run trains on when it names none: generated once per size under the data directory and

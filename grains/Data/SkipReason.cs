@@ -1,4 +1,4 @@
-namespace Orleans.Gan.Core.Data;
+namespace Orleans.Gan.Data;
 
 /// <summary>Why an image file was left out of a shard.</summary>
 public enum SkipReason
