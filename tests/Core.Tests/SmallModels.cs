@@ -22,10 +22,5 @@ internal static class SmallModels
     }
 
     /// <summary>Every parameter and running statistic of both networks, for bit-for-bit comparisons.</summary>
-    public static byte[] Weights(GanNetworks networks)
-    {
-        var blocks = new NetworkBlocks(networks);
-        return [.. blocks.GeneratorParameters.ReadValues(), .. blocks.DiscriminatorParameters.ReadValues(),
-            .. blocks.GeneratorStatistics.ReadValues(), .. blocks.DiscriminatorStatistics.ReadValues()];
-    }
+    public static byte[] Weights(GanNetworks networks) => new NetworkBlocks(networks).ReadAll();
 }

@@ -1,0 +1,190 @@
+using Orleans.Gan.Contracts;
+using Orleans.Gan.Core.Checkpoints;
+using Orleans.Gan.Core.Models;
+using Orleans.Gan.Core.Training;
+using Orleans.Gan.Data;
+using Orleans.Gan.Data.Synthetic;
+using Orleans.Gan.Grains.Data;
+using Orleans.Gan.Grains.Training;
+using static TorchSharp.torch;
+
+namespace Orleans.Gan.Cluster.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class DistributedTrainingTests(ClusterFixture fixture)
+{
+    private const int Faces = 96;
+    private const int Steps = 3;
+
+    [Fact]
+    public async Task One_worker_on_the_cluster_gives_weights_bit_identical_to_the_single_process_loop()
+    {
+        var settings = Settings("one-worker", workers: 1);
+        var checkpoint = await TrainOnCluster(settings);
+
+        var reference = TrainInProcess(settings);
+
+        var (cluster, state) = CheckpointFile.LoadNetworks(checkpoint);
+        using (cluster)
+        {
+            Assert.Equal(Steps, state.Step);
+            Assert.Equal(Weights(reference.Networks), Weights(cluster));
+        }
+        reference.Dispose();
+    }
+
+    [Fact]
+    public async Task Two_workers_average_their_gradients_like_the_mean_computed_directly()
+    {
+        var settings = Settings("two-workers", workers: 2);
+        var checkpoint = await TrainOnCluster(settings);
+
+        using var reference = TrainTwoReplicasInProcess(settings);
+
+        var (cluster, state) = CheckpointFile.LoadNetworks(checkpoint);
+        using (cluster)
+        {
+            Assert.Equal(Steps, state.Step);
+            using var expected = tensor(Floats(Weights(reference)));
+            using var actual = tensor(Floats(Weights(cluster)));
+            Assert.True(allclose(expected, actual, rtol: 1e-4, atol: 1e-6),
+                $"max difference {(expected - actual).abs().max().item<float>()}");
+        }
+    }
+
+    [Fact]
+    public async Task A_second_start_of_a_running_run_is_refused_and_the_sampler_draws_faces()
+    {
+        var settings = Settings("sampled", workers: 2) with { MaxSteps = 2 };
+        var coordinator = fixture.Cluster.GrainFactory.GetGrain<ICoordinatorGrain>(settings.Run);
+        await coordinator.Start(settings);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => coordinator.Start(settings));
+        Assert.Contains("already", refused.Message);
+        await WaitForEnd(coordinator);
+
+        var sampler = fixture.Cluster.GrainFactory.GetGrain<ISamplerGrain>(settings.Run);
+        var faces = await sampler.SampleFaces(10, seed: 3);
+        Assert.Equal(10, faces.Count);
+        Assert.All(faces, png => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => sampler.SampleGrid(ISamplerGrain.MaxFaces + 1, seed: 1));
+    }
+
+    private static RunSettings Settings(string run, int workers) => new(
+        run, ModelKind.Dcgan64, workers, BatchSize: 8, Epochs: 1, MaxSteps: Steps, Seed: 11, Dataset: null,
+        SyntheticFaces: Faces, SampleEvery: 0, CheckpointEvery: 0, NoiseSize: 16, GeneratorFeatures: 8, DiscriminatorFeatures: 8);
+
+    private async Task<string> TrainOnCluster(RunSettings settings)
+    {
+        var coordinator = fixture.Cluster.GrainFactory.GetGrain<ICoordinatorGrain>(settings.Run);
+        await coordinator.Start(settings);
+        var status = await WaitForEnd(coordinator);
+        Assert.True(status.Phase == RunPhase.Completed, $"{status.Phase}: {status.Message}");
+        Assert.Equal(settings.Workers, status.TargetWorkers);
+        Assert.True(File.Exists(status.LatestGrid), "the faces grid was written");
+        return new RunFolder(ClusterFixture.RunsDirectory, settings.Run).LatestCheckpoint()!;
+    }
+
+    private static async Task<RunStatus> WaitForEnd(ICoordinatorGrain coordinator)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (DateTime.UtcNow < deadline)
+        {
+            var status = await coordinator.GetStatus();
+            if (!status.IsActive)
+                return status;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("The run did not end within 3 minutes.");
+    }
+
+    /// <summary>The same run with <see cref="LocalTrainer"/>, reading batches as the cluster's one shard does.</summary>
+    private static LocalTrainer TrainInProcess(RunSettings settings)
+    {
+        var trainer = new LocalTrainer(settings.ToTrainingConfig());
+        var reader = OpenShard(settings, 0);
+        for (long step = 0; step < Steps; step++)
+        {
+            using var batch = Batch(reader, settings, step);
+            trainer.TrainStep(batch);
+        }
+        return trainer;
+    }
+
+    /// <summary>
+    /// Two replicas computing their own gradients, averaged here with torch's mean rather than GradientAverager,
+    /// and both Adam steps on a master copy: the distributed step written out in one process.
+    /// </summary>
+    private static GanNetworks TrainTwoReplicasInProcess(RunSettings settings)
+    {
+        var config = settings.ToTrainingConfig();
+        var master = GanNetworks.Create(config.Model, config.Seed);
+        using var optimizers = new GanOptimizers(master, config);
+        var replicas = Enumerable.Range(0, 2).Select(_ => GanNetworks.Create(config.Model, config.Seed)).ToList();
+        var steps = replicas.Select(r => new AdversarialStep(r)).ToList();
+        var readers = Enumerable.Range(0, 2).Select(w => OpenShard(settings, w)).ToList();
+        for (long step = 0; step < Steps; step++)
+        {
+            foreach (var replica in replicas)
+                new NetworkBlocks(master).CopyTo(new NetworkBlocks(replica));
+            for (int w = 0; w < 2; w++)
+            {
+                using var batch = Batch(readers[w], settings, step);
+                using var random = StepRandom.For(config.Seed, step, w);
+                steps[w].ComputeDiscriminatorGradients(batch, random);
+            }
+            SetMeanGradients(master.Discriminator, replicas.Select(r => r.Discriminator));
+            optimizers.StepDiscriminator();
+            foreach (var replica in replicas)
+                CopyParameters(master.Discriminator, replica.Discriminator);
+            foreach (var s in steps)
+                s.ComputeGeneratorGradients();
+            SetMeanGradients(master.Generator, replicas.Select(r => r.Generator));
+            optimizers.StepGenerator();
+            SetMeanBuffers(master.Generator, replicas.Select(r => r.Generator));
+            SetMeanBuffers(master.Discriminator, replicas.Select(r => r.Discriminator));
+        }
+        steps.ForEach(s => s.Dispose());
+        replicas.ForEach(r => r.Dispose());
+        return master;
+    }
+
+    private static void SetMeanGradients(nn.Module master, IEnumerable<nn.Module> replicas)
+    {
+        var perReplica = replicas.Select(r => r.parameters().ToList()).ToList();
+        var parameters = master.parameters().ToList();
+        for (int i = 0; i < parameters.Count; i++)
+            parameters[i].grad = stack(perReplica.Select(p => p[i].grad!).ToList()).mean([0]);
+    }
+
+    private static void SetMeanBuffers(nn.Module master, IEnumerable<nn.Module> replicas)
+    {
+        using var noGrad = no_grad();
+        var perReplica = replicas.Select(r => r.buffers().Where(b => b.dtype == ScalarType.Float32).ToList()).ToList();
+        var buffers = master.buffers().Where(b => b.dtype == ScalarType.Float32).ToList();
+        for (int i = 0; i < buffers.Count; i++)
+            buffers[i].copy_(stack(perReplica.Select(p => p[i]).ToList()).mean([0]));
+    }
+
+    private static void CopyParameters(nn.Module from, nn.Module to)
+    {
+        using var noGrad = no_grad();
+        foreach (var (source, target) in from.parameters().Zip(to.parameters()))
+            target.copy_(source);
+    }
+
+    private static CelebaShardReader OpenShard(RunSettings settings, int shard) => CelebaShardReader.Open(
+        SyntheticDatasetFolder.PathFor(ClusterFixture.DataDirectory, settings.SyntheticFaces), DataPartition.Train, shard,
+        settings.Workers, 64, Path.Combine(ClusterFixture.Root, "reference-cache"));
+
+    private static Tensor Batch(CelebaShardReader reader, RunSettings settings, long step)
+    {
+        int stepsPerEpoch = reader.Count / settings.BatchSize;
+        var order = new EpochOrder(reader.Count, DataShardGrain.EpochSeed(settings.Seed), (int)(step / stepsPerEpoch), reader.Key.ShardIndex);
+        var indices = order.Batch((int)(step % stepsPerEpoch), settings.BatchSize);
+        return PixelTensors.FromPixels(reader.Pixels(indices), settings.BatchSize, reader.ImageSize);
+    }
+
+    private static byte[] Weights(GanNetworks networks) => new NetworkBlocks(networks).ReadAll();
+
+    private static float[] Floats(byte[] bytes) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+}
