@@ -1,4 +1,5 @@
 using Orleans.Gan.Core.Models;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Orleans.Gan.Core.Training;
@@ -12,20 +13,36 @@ public static class FixedNoise
         return Sample(networks, random, count);
     }
 
-    /// <summary>Faces for noise drawn from <paramref name="random"/>, in [-1, 1], shape [count, 3, S, S].</summary>
+    /// <summary>
+    /// Faces for noise drawn from <paramref name="random"/>, in [-1, 1], shape [count, 3, S, S]. Batch norm normalises
+    /// with the sample batch's own statistics, as PyTorch's DCGAN example draws its fixed-noise grids: early in training
+    /// the running statistics lag far behind G and turn every face into the same grey. The running statistics are
+    /// restored afterwards, so sampling never changes the model; dropout is off.
+    /// </summary>
     public static Tensor Sample(GanNetworks networks, Generator random, int count)
     {
         using var noGrad = no_grad();
         using var noise = randn([count, networks.Config.NoiseSize], generator: random);
-        bool training = networks.Generator.training;
-        networks.Generator.eval();
+        var generator = networks.Generator;
+        bool training = generator.training;
+        var statistics = TensorBlock.RunningStatistics(generator);
+        var saved = statistics.ReadValues();
+        var counters = generator.buffers().Where(b => b.dtype == ScalarType.Int64).ToList();
+        var savedCounters = counters.Select(c => c.clone()).ToList();
+        generator.eval();
+        foreach (var norm in generator.modules().OfType<BatchNorm2d>())
+            norm.train();
         try
         {
-            return networks.Generator.call(noise);
+            return generator.call(noise);
         }
         finally
         {
-            networks.Generator.train(training);
+            statistics.WriteValues(saved);
+            foreach (var (counter, value) in counters.Zip(savedCounters))
+                counter.copy_(value);
+            savedCounters.ForEach(c => c.Dispose());
+            generator.train(training);
         }
     }
 }
