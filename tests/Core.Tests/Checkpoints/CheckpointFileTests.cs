@@ -1,3 +1,4 @@
+using Orleans.Gan.Core.Tests.Data;
 using Orleans.Gan.Core.Checkpoints;
 using Orleans.Gan.Core.Training;
 using TorchSharp.PyBridge;
@@ -6,13 +7,13 @@ namespace Orleans.Gan.Core.Tests.Checkpoints;
 
 public sealed class CheckpointFileTests : IDisposable
 {
-    private readonly TemporaryDirectory directory = new();
+    private readonly TempFolder directory = new();
 
     [Fact]
     public void Round_trip_restores_weights_adam_and_state_so_training_continues_bit_identically()
     {
         var config = SmallModels.Training(SmallModels.Dcgan64);
-        var path = directory.File("run.safetensors");
+        var path = directory.Combine("run.safetensors");
         using var original = new LocalTrainer(config);
         Train(original, steps: 2, firstBatch: 0);
         var state = new CheckpointState(config, original.StepsDone, Epoch: 3, BatchInEpoch: 5, Workers: 1);
@@ -37,7 +38,7 @@ public sealed class CheckpointFileTests : IDisposable
     [Fact]
     public void Generator_and_discriminator_are_stored_under_the_pytorch_reference_names()
     {
-        var path = directory.File("names.safetensors");
+        var path = directory.Combine("names.safetensors");
         using var trainer = new LocalTrainer(SmallModels.Training(SmallModels.Dcgan64));
         CheckpointFile.Save(path, trainer.Networks, trainer.Optimizers, new CheckpointState(trainer.Config, 0, 0, 0, 1));
 
@@ -59,11 +60,11 @@ public sealed class CheckpointFileTests : IDisposable
     [Fact]
     public void A_file_that_is_not_a_checkpoint_is_refused_with_its_path()
     {
-        var path = directory.File("notes.safetensors");
+        var path = directory.Combine("notes.safetensors");
         File.WriteAllText(path, "these are not tensors");
         AssertRefused(path, "not a readable checkpoint");
 
-        var plain = directory.File("plain.safetensors");
+        var plain = directory.Combine("plain.safetensors");
         using var trainer = new LocalTrainer(SmallModels.Training(SmallModels.Tutorial28));
         trainer.Networks.Generator.save_safetensors(plain);
         AssertRefused(plain, "not an Orleans.Gan checkpoint");
@@ -83,7 +84,7 @@ public sealed class CheckpointFileTests : IDisposable
 
     private string SaveSmall(string name)
     {
-        var path = directory.File(name);
+        var path = directory.Combine(name);
         using var trainer = new LocalTrainer(SmallModels.Training(SmallModels.Dcgan64));
         CheckpointFile.Save(path, trainer.Networks, trainer.Optimizers, new CheckpointState(trainer.Config, 0, 0, 0, 1));
         return path;
