@@ -37,7 +37,14 @@ start_silo silo-b 11112 30001 8082
 wait_for_port 30001
 
 run="demo-$(date +%Y%m%d-%H%M%S)"
+for ((i = 1; i <= $#; i++)); do [[ "${!i}" == --run ]] && { next=$((i + 1)); run="${!next}"; }; done
 echo "== training run $run"
-dotnet "$client" train --workers 2 --run "$run" --epochs 1 --batch-size 32 --synthetic-faces 2048 --sample-every 10 "$@"
+# The demo's defaults, each left out where the caller gives the same flag.
+args=()
+for default in "--workers 2" "--run $run" "--epochs 1" "--batch-size 32" "--synthetic-faces 2048" "--sample-every 10"; do
+  flag="${default%% *}"
+  [[ " $* " == *" $flag "* ]] || args+=($default)
+done
+dotnet "$client" train "${args[@]}" "$@"
 dotnet "$client" sample --run "$run" --count 64 --out "$work/faces.png"
 echo "== faces grid: $work/faces.png (and $work/runs/$run/faces.png, checkpoints in $work/runs/$run/checkpoints)"
