@@ -62,9 +62,7 @@ public static class CheckpointFile
                 $"{path} holds a {Describe(state.Config.Model)} model; this run builds a {Describe(networks.Config)} model.");
         try
         {
-            using var noGrad = no_grad();
-            networks.Generator.load_state_dict(WithPrefix(tensors, GeneratorPrefix));
-            networks.Discriminator.load_state_dict(WithPrefix(tensors, DiscriminatorPrefix));
+            LoadWeights(tensors, networks);
             LoadAdam(optimizers.Generator, tensors[GeneratorAdamKey]);
             LoadAdam(optimizers.Discriminator, tensors[DiscriminatorAdamKey]);
         }
@@ -84,9 +82,7 @@ public static class CheckpointFile
         var networks = GanNetworks.Create(state.Config.Model, state.Config.Seed);
         try
         {
-            using var noGrad = no_grad();
-            networks.Generator.load_state_dict(WithPrefix(tensors, GeneratorPrefix));
-            networks.Discriminator.load_state_dict(WithPrefix(tensors, DiscriminatorPrefix));
+            LoadWeights(tensors, networks);
             return (networks, state);
         }
         catch (Exception e)
@@ -127,6 +123,13 @@ public static class CheckpointFile
         {
             throw new CheckpointException($"{path} has an unreadable {StateKey}: {e.Message}", e);
         }
+    }
+
+    private static void LoadWeights(Dictionary<string, Tensor> tensors, GanNetworks networks)
+    {
+        using var noGrad = no_grad();
+        networks.Generator.load_state_dict(WithPrefix(tensors, GeneratorPrefix));
+        networks.Discriminator.load_state_dict(WithPrefix(tensors, DiscriminatorPrefix));
     }
 
     private static Dictionary<string, Tensor> WithPrefix(Dictionary<string, Tensor> tensors, string prefix) =>
