@@ -6,6 +6,19 @@ namespace Orleans.Gan.Client;
 /// <summary>A run's whole status as a two-column table, for <c>status</c>, <c>stop</c> and the end of <c>train</c>.</summary>
 internal static class RunStatusTable
 {
+    /// <summary>Prints the table, or for a run the coordinator does not know, says so; returns the exit code.</summary>
+    public static int Show(RunStatus status)
+    {
+        if (status.Phase == RunPhase.Unknown)
+        {
+            ConsoleMessages.Error($"No run named '{status.Run}'.");
+            return ExitCodes.Failure;
+        }
+
+        AnsiConsole.Write(Create(status));
+        return ExitCodes.Success;
+    }
+
     public static Table Create(RunStatus status, string? title = null)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("Field").AddColumn("Value");

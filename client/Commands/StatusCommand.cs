@@ -27,16 +27,5 @@ internal sealed class StatusCommand
         return command;
     }
 
-    private static async Task<int> ShowAsync(ICoordinatorGrain coordinator)
-    {
-        RunStatus status = await coordinator.GetStatus();
-        if (status.Phase == RunPhase.Unknown)
-        {
-            ConsoleMessages.Error($"No run named '{status.Run}'.");
-            return ExitCodes.Failure;
-        }
-
-        AnsiConsole.Write(RunStatusTable.Create(status));
-        return ExitCodes.Success;
-    }
+    private static async Task<int> ShowAsync(ICoordinatorGrain coordinator) => RunStatusTable.Show(await coordinator.GetStatus());
 }

@@ -81,7 +81,7 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
         Assert.True(status.Phase == RunPhase.Completed, $"{status.Phase}: {status.Message}");
         Assert.Equal(settings.Workers, status.TargetWorkers);
         Assert.True(File.Exists(status.LatestGrid), "the faces grid was written");
-        return new RunFolder(ClusterFixture.RunsDirectory, settings.Run).LatestCheckpoint()!;
+        return new RunFolder(ClusterFixture.RunsDirectory, settings.Run).LatestCheckpoint()!.Value.Path;
     }
 
     private static async Task<RunStatus> WaitForEnd(ICoordinatorGrain coordinator)

@@ -40,7 +40,8 @@ public sealed class RunFolder(string runsDirectory, string run)
             .ToList();
     }
 
-    public string? LatestCheckpoint() => Checkpoints() is [.., var latest] ? latest.Path : null;
+    /// <summary>The newest checkpoint and its step, or null when the run has none.</summary>
+    public (long Step, string Path)? LatestCheckpoint() => Checkpoints() is [.., var latest] ? latest : null;
 
     /// <summary>Deletes all but the newest <paramref name="keep"/> checkpoints.</summary>
     public void PruneCheckpoints(int keep)

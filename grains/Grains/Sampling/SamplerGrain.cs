@@ -65,8 +65,7 @@ public sealed class SamplerGrain(IGrainFactory grains, IOptions<TrainingHostOpti
         }
 
         var folder = new RunFolder(options.Value.RunsDirectory, Run);
-        var latest = folder.Checkpoints() is [.., var newest] ? newest : default;
-        if (latest.Path is null)
+        if (folder.LatestCheckpoint() is not { } latest)
             throw new InvalidOperationException(
                 $"Run '{Run}' has no generator yet: its coordinator is not running and {folder.CheckpointsPath} holds no checkpoint.");
         if (latest.Step != generatorStep || generator is null)

@@ -150,10 +150,10 @@ public sealed class CoordinatorGrain(
     {
         if (folder.LatestCheckpoint() is not { } latest)
             return 0;
-        var state = CheckpointFile.Load(latest, master!, optimizers!);
+        var state = CheckpointFile.Load(latest.Path, master!, optimizers!);
         if (state.Config != config)
-            logger.LogWarning("Run {Run} resumes from {Checkpoint}, whose config differs: {Saved} now {Current}", Run, latest, state.Config, config);
-        logger.LogInformation("Run {Run} resumes from {Checkpoint} at step {Step}", Run, latest, state.Step);
+            logger.LogWarning("Run {Run} resumes from {Checkpoint}, whose config differs: {Saved} now {Current}", Run, latest.Path, state.Config, config);
+        logger.LogInformation("Run {Run} resumes from {Checkpoint} at step {Step}", Run, latest.Path, state.Step);
         return state.Step;
     }
 
