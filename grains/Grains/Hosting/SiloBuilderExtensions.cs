@@ -1,15 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Gan.Grains.Placement;
+using Orleans.Gan.Grains.Telemetry;
 using Orleans.Hosting;
 
 namespace Orleans.Gan.Grains.Hosting;
 
 public static class SiloBuilderExtensions
 {
-    /// <summary>Everything a silo needs to host Orleans.Gan's grains: the placement director and the host options.</summary>
+    /// <summary>Everything a silo needs to host Orleans.Gan's grains: the placement director, the training metrics and the host options.</summary>
     public static ISiloBuilder AddGanTraining(this ISiloBuilder silo, Action<TrainingHostOptions>? configure = null)
     {
         silo.AddPlacementDirector<SiloNamePlacement, SiloNamePlacementDirector>();
+        silo.Services.AddMetrics();
+        silo.Services.AddSingleton<GanMetrics>();
         var options = silo.Services.AddOptions<TrainingHostOptions>();
         if (configure is not null)
             options.Configure(configure);

@@ -7,6 +7,7 @@ using Orleans.Gan.Core.Imaging;
 using Orleans.Gan.Core.Models;
 using Orleans.Gan.Core.Training;
 using Orleans.Gan.Grains.Hosting;
+using Orleans.Gan.Grains.Telemetry;
 
 namespace Orleans.Gan.Grains.Training;
 
@@ -20,10 +21,12 @@ public sealed class CoordinatorGrain(
     IGrainFactory grains,
     IClusterMembershipService membership,
     IOptions<TrainingHostOptions> options,
+    GanMetrics metrics,
     ILogger<CoordinatorGrain> logger) : Grain, ICoordinatorGrain
 {
     private const int GridFaces = 64;
     private readonly Stopwatch clock = new();
+    private LossHistory history = new();
     private RunStatus status = RunStatus.Unknown("");
     private RunSettings? settings;
     private GanNetworks? master;
@@ -37,7 +40,7 @@ public sealed class CoordinatorGrain(
 
     private TrainingHostOptions Host => options.Value;
 
-    public Task<RunStatus> Start(RunSettings newSettings)
+    public async Task<RunStatus> Start(RunSettings newSettings)
     {
         if (status.IsActive)
             throw new InvalidOperationException(
@@ -52,10 +55,12 @@ public sealed class CoordinatorGrain(
         newSettings.ToTrainingConfig();
 
         settings = newSettings;
+        history = new LossHistory();
         status = RunStatus.Unknown(Run) with { Phase = RunPhase.Preparing, Epochs = newSettings.Epochs, TargetWorkers = newSettings.Workers };
         stopping = new CancellationTokenSource();
         loop = RunAsync(newSettings, stopping.Token);
-        return Task.FromResult(status);
+        await grains.GetGrain<IRunCatalogGrain>(IRunCatalogGrain.Key).Add(Run);
+        return status;
     }
 
     public Task<RunStatus> GetStatus() => Task.FromResult(status.Run.Length == 0 ? RunStatus.Unknown(Run) : status);
@@ -74,6 +79,8 @@ public sealed class CoordinatorGrain(
         settings is null || blocks is null
             ? null
             : new GeneratorSnapshot(settings, status.Step, blocks.GeneratorParameters.ReadValues(), blocks.GeneratorStatistics.ReadValues()));
+
+    public Task<IReadOnlyList<LossPoint>> GetLossHistory() => Task.FromResult(history.Points);
 
     private async Task RunAsync(RunSettings run, CancellationToken stop)
     {
@@ -142,6 +149,7 @@ public sealed class CoordinatorGrain(
             SkippedFiles = shards.Sum(s => s.SkippedFiles.Count),
             Message = null,
         };
+        metrics.RunPrepared(Run, status.ActiveWorkers, run.Workers, status.SkippedFiles);
         return stepsPerEpoch;
     }
 
@@ -166,26 +174,40 @@ public sealed class CoordinatorGrain(
             int epoch = (int)(step / stepsPerEpoch), batchInEpoch = (int)(step % stepsPerEpoch);
 
             var weights = WeightSets.Read(blocks!, step);
+            var fanOut = Stopwatch.StartNew();
             var discriminator = await FanOut(w => w.ComputeDiscriminatorGradients(new DiscriminatorPhaseRequest(step, epoch, batchInEpoch, weights)));
+            var discriminatorFanOut = fanOut.Elapsed;
+            var optimizer = Stopwatch.StartNew();
             blocks!.DiscriminatorParameters.WriteGradients(GradientAverager.Average(discriminator.Select(d => d.Gradients).ToList()));
             optimizers!.StepDiscriminator();
+            optimizer.Stop();
 
             var newDiscriminator = blocks.DiscriminatorParameters.ReadValues();
+            fanOut.Restart();
             var generator = await FanOut(w => w.ComputeGeneratorGradients(new GeneratorPhaseRequest(step, newDiscriminator)));
+            var generatorFanOut = fanOut.Elapsed;
+            optimizer.Start();
             blocks.GeneratorParameters.WriteGradients(GradientAverager.Average(generator.Select(g => g.Gradients).ToList()));
             optimizers.StepGenerator();
             blocks.GeneratorStatistics.WriteValues(GradientAverager.Average(generator.Select(g => g.GeneratorStatistics).ToList()));
             blocks.DiscriminatorStatistics.WriteValues(GradientAverager.Average(generator.Select(g => g.DiscriminatorStatistics).ToList()));
+            optimizer.Stop();
 
             step++;
-            var metrics = StepMetrics.Mean(generator.Select(g => g.Metrics.ToCore()).ToList());
+            var stepMetrics = StepMetrics.Mean(generator.Select(g => g.Metrics.ToCore()).ToList()).ToContract();
             status = status with
             {
                 Step = step,
                 Epoch = (int)(step / stepsPerEpoch),
-                Metrics = metrics.ToContract(),
-                ImagesPerSecond = run.Workers * run.BatchSize / clock.Elapsed.TotalSeconds,
+                Metrics = stepMetrics,
+                ImagesPerSecond = workers.Count * run.BatchSize / clock.Elapsed.TotalSeconds,
             };
+            history.Add(new LossPoint(step, stepMetrics.LossD, stepMetrics.LossG));
+            metrics.StepCompleted(Run, epoch, workers.Count * run.BatchSize, stepMetrics,
+                StepPhases.Split(discriminatorFanOut, discriminator.Select(d => d.Timing), generatorFanOut, generator.Select(g => g.Timing), optimizer.Elapsed),
+                bytesSent: workers.Count * (weights.Bytes + newDiscriminator.Length),
+                bytesReceived: discriminator.Sum(d => (long)d.Gradients.Length)
+                    + generator.Sum(g => (long)g.Gradients.Length + g.GeneratorStatistics.Length + g.DiscriminatorStatistics.Length));
 
             bool epochEnd = step % stepsPerEpoch == 0, last = step == status.TotalSteps;
             if (epochEnd || last || (run.SampleEvery > 0 && step % run.SampleEvery == 0))
@@ -225,8 +247,10 @@ public sealed class CoordinatorGrain(
 
     private void WriteCheckpoint(RunFolder folder, RunSettings run, long step, int stepsPerEpoch)
     {
+        var started = Stopwatch.GetTimestamp();
         var state = new CheckpointState(run.ToTrainingConfig(), step, (int)(step / stepsPerEpoch), (int)(step % stepsPerEpoch), run.Workers);
         CheckpointFile.Save(folder.CheckpointPath(step), master!, optimizers!, state);
+        metrics.CheckpointWritten(Run, Stopwatch.GetElapsedTime(started));
         folder.PruneCheckpoints(Host.CheckpointsToKeep);
     }
 
@@ -241,6 +265,7 @@ public sealed class CoordinatorGrain(
             logger.LogWarning(e, "Run {Run}: not every worker could be released", Run);
         }
         status = status with { ActiveWorkers = 0 };
+        metrics.Workers(Run, 0, status.TargetWorkers);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
