@@ -17,8 +17,7 @@ public sealed class RedisClusterTrainingTests : IDisposable
     {
         Directory.CreateDirectory(work);
         var redisPort = ChildProcess.FreePort();
-        var redisServer = File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server"
-            : throw new InvalidOperationException("redis-server is not installed: apt-get install redis-server (.ci/run does).");
+        var redisServer = InstalledTool.Require("/usr/bin/redis-server", "redis-server");
         var redis = Keep(ChildProcess.Start(redisServer, ["--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], work));
         await redis.WaitForPort(redisPort, StartTimeout);
         var connection = $"127.0.0.1:{redisPort}";
