@@ -10,6 +10,7 @@ var settings = (builder.Configuration.GetSection(SiloSettings.Section).Get<SiloS
 
 var device = TorchSetup.Apply(settings);
 builder.WebHost.UseUrls(settings.HttpUrl);
+builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss.fff "));
 builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings));
 builder.Services.AddSiloMetrics(settings);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

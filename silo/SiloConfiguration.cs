@@ -27,6 +27,14 @@ public static class SiloConfiguration
                 new IPEndPoint(IPAddress.Loopback, settings.PrimarySiloPort), settings.ServiceId, settings.ClusterId);
         }
 
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            // A lost silo stalls every step, so it must be declared dead in seconds, not Orleans' default of about
+            // ten (5 s probes, 3 missed); GPU steps are short and a slow probe answer is rare on a training cluster.
+            o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            o.NumMissedProbesLimit = 2;
+        });
+
         var stepTimeout = TimeSpan.FromSeconds(settings.StepTimeoutSeconds);
         silo.Configure<SiloMessagingOptions>(o =>
         {

@@ -78,9 +78,21 @@ internal sealed class ChildProcess : IDisposable
     {
         if (!process.HasExited)
             Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+        return await WaitForExit(timeout);
+    }
+
+    public async Task<int> WaitForExit(TimeSpan timeout)
+    {
         using var cancel = new CancellationTokenSource(timeout);
         await process.WaitForExitAsync(cancel.Token);
         return process.ExitCode;
+    }
+
+    /// <summary>SIGKILL, as when a node dies: no shutdown, no goodbye to the cluster.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
     }
 
     public void Dispose()

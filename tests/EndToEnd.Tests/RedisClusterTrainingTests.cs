@@ -8,43 +8,25 @@ namespace Orleans.Gan.EndToEnd.Tests;
 /// </summary>
 public sealed class RedisClusterTrainingTests : IDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly string work = Path.Combine(Path.GetTempPath(), "orleans-gan-e2e", Guid.NewGuid().ToString("N"));
-    private readonly List<ChildProcess> processes = [];
+    private RedisCluster? redisCluster;
 
     [Fact]
     public async Task Two_silos_on_redis_train_four_workers_sample_ten_faces_and_exit_cleanly()
     {
-        Directory.CreateDirectory(work);
-        var redisPort = ChildProcess.FreePort();
-        var redisServer = InstalledTool.Require("/usr/bin/redis-server", "redis-server");
-        var redis = Keep(ChildProcess.Start(redisServer, ["--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], work));
-        await redis.WaitForPort(redisPort, StartTimeout);
-        var connection = $"127.0.0.1:{redisPort}";
-        var clusterId = $"e2e-{Guid.NewGuid():N}";
-
-        var silos = new List<ChildProcess>();
-        foreach (var name in new[] { "silo-a", "silo-b" })
-        {
-            int siloPort = ChildProcess.FreePort(), gatewayPort = ChildProcess.FreePort(), httpPort = ChildProcess.FreePort();
-            var silo = Keep(ChildProcess.Start("dotnet", [Binaries.Silo, "--name", name, "--clustering", "redis", "--redis", connection,
-                "--cluster-id", clusterId, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--http", $"http://127.0.0.1:{httpPort}",
-                "--data", Path.Combine(work, "data"), "--runs", Path.Combine(work, "runs"), "--threads", "1"], work));
-            await silo.WaitForPort(gatewayPort, StartTimeout);
-            silos.Add(silo);
-        }
-
-        string[] cluster = ["--redis", connection, "--cluster-id", clusterId];
+        redisCluster = await RedisCluster.StartAsync(work, "silo-a", "silo-b");
+        var silos = redisCluster.Silos.Values.Select(s => s.Process).ToList();
+        var cluster = redisCluster.ClientArguments;
         var train = await ChildProcess.Run("dotnet", [Binaries.Client, "train", "--workers", "4", "--run", "e2e", "--batch-size", "4",
             "--max-steps", "3", "--synthetic-faces", "160", "--sample-every", "2", .. cluster], work, TimeSpan.FromMinutes(5));
-        Assert.True(train.ExitCode == 0, train.Output + Logs(silos));
+        Assert.True(train.ExitCode == 0, train.Output + redisCluster.Logs);
         Assert.Contains("Completed", train.Output);
         Assert.Contains("step 3 / 3", train.Output);
 
         var grid = Path.Combine(work, "faces.png");
         var sample = await ChildProcess.Run("dotnet", [Binaries.Client, "sample", "--run", "e2e", "--count", "10", "--out", grid, .. cluster],
             work, TimeSpan.FromMinutes(2));
-        Assert.True(sample.ExitCode == 0, sample.Output + Logs(silos));
+        Assert.True(sample.ExitCode == 0, sample.Output + redisCluster.Logs);
         var (width, height) = PngSize(grid);
         // Ten 64-pixel faces in a 4x3 grid with 2-pixel gutters.
         Assert.Equal((4 * 64 + 5 * 2, 3 * 64 + 4 * 2), (width, height));
@@ -59,21 +41,7 @@ public sealed class RedisClusterTrainingTests : IDisposable
             Assert.Equal(0, await silo.Terminate(TimeSpan.FromSeconds(60)));
     }
 
-    public void Dispose()
-    {
-        foreach (var process in processes)
-            process.Dispose();
-        if (Directory.Exists(work))
-            Directory.Delete(work, recursive: true);
-    }
-
-    private ChildProcess Keep(ChildProcess process)
-    {
-        processes.Add(process);
-        return process;
-    }
-
-    private static string Logs(IEnumerable<ChildProcess> silos) => string.Join("\n---- silo ----\n", silos.Select(s => s.Output));
+    public void Dispose() => redisCluster?.Dispose();
 
     private static (int Width, int Height) PngSize(string path)
     {

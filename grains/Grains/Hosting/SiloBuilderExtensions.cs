@@ -11,6 +11,11 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddGanTraining(this ISiloBuilder silo, Action<TrainingHostOptions>? configure = null)
     {
         silo.AddPlacementDirector<SiloNamePlacement, SiloNamePlacementDirector>();
+        // With Orleans' default directory, every grain whose directory entry lived on a silo that dies is deactivated,
+        // the coordinator of a run included, wherever it runs; the distributed directory recovers the entries instead.
+#pragma warning disable ORLEANSEXP003 // Experimental in Orleans 10, and the only directory that survives a silo's death.
+        silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
         silo.Services.AddMetrics();
         silo.Services.AddSingleton<GanMetrics>();
         var options = silo.Services.AddOptions<TrainingHostOptions>();

@@ -14,13 +14,14 @@ public sealed class SiloNamePlacementDirector(IClusterMembershipService membersh
         var key = target.GrainIdentity.Key.ToString() ?? "";
         var silo = GrainKeys.SiloOf(key)
             ?? throw new ArgumentException($"Grain key '{key}' does not name a silo (…@silo-name).");
-        var compatible = context.GetCompatibleSilos(target);
         var members = membership.CurrentSnapshot.Members;
-        foreach (var address in compatible)
-        {
-            if (members.TryGetValue(address, out var member) && member.Name == silo)
-                return Task.FromResult(address);
-        }
-        throw new SiloUnavailableException($"Silo '{silo}' named by grain key '{key}' is not an active member of the cluster.");
+        // A silo restarted under the same name is a new incarnation; until the old one is declared dead both are
+        // listed, and only the newest can answer.
+        var newest = context.GetCompatibleSilos(target)
+            .Where(address => members.TryGetValue(address, out var member) && member.Name == silo)
+            .MaxBy(address => address.Generation);
+        return newest is not null
+            ? Task.FromResult(newest)
+            : throw new SiloUnavailableException($"Silo '{silo}' named by grain key '{key}' is not an active member of the cluster.");
     }
 }

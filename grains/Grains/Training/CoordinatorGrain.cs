@@ -32,7 +32,7 @@ public sealed class CoordinatorGrain(
     private GanNetworks? master;
     private GanOptimizers? optimizers;
     private NetworkBlocks? blocks;
-    private IReadOnlyList<IWorkerGrain> workers = [];
+    private WorkerRoster? workers;
     private Task? loop;
     private CancellationTokenSource? stopping;
 
@@ -85,6 +85,7 @@ public sealed class CoordinatorGrain(
     private async Task RunAsync(RunSettings run, CancellationToken stop)
     {
         var folder = new RunFolder(Host.RunsDirectory, Run);
+        logger.LogInformation("Coordinator of run {Run} starts on this silo: {Workers} workers, model {Model}", Run, run.Workers, run.Model);
         try
         {
             var stepsPerEpoch = await PrepareAsync(run);
@@ -107,24 +108,11 @@ public sealed class CoordinatorGrain(
     private async Task<int> PrepareAsync(RunSettings run)
     {
         var config = run.ToTrainingConfig();
-        var silos = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active)
-            .Select(m => m.Name)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        if (silos.Count == 0)
-            throw new InvalidOperationException("No active silo to place workers on.");
-
-        var assignments = Enumerable.Range(0, run.Workers).Select(index =>
-        {
-            var silo = silos[index % silos.Count];
-            var shard = new ShardAssignment(run.Dataset, run.SyntheticFaces, index, run.Workers, config.Model.ImageSize, run.Seed);
-            return (Key: GrainKeys.Worker(Run, index, silo),
-                Assignment: new WorkerAssignment(run, index, GrainKeys.Shard(Run, index, run.Workers, silo), shard));
-        }).ToList();
+        var shardTemplate = new ShardAssignment(run.Dataset, run.SyntheticFaces, 0, run.Workers, config.Model.ImageSize, run.Seed);
+        workers = new WorkerRoster(grains, membership, run, shardTemplate, Host.StepTimeout, logger);
+        var silos = workers.ActiveSilos();
         status = status with { Message = $"Preparing {run.Workers} workers on {silos.Count} silos: {string.Join(", ", silos)}." };
-        workers = assignments.Select(a => grains.GetGrain<IWorkerGrain>(a.Key)).ToList();
-        var shards = await Task.WhenAll(assignments.Select((a, i) => workers[i].Prepare(a.Assignment)));
+        var shards = await workers.RebalanceAsync();
 
         int smallest = shards.Min(s => s.Images);
         int stepsPerEpoch = smallest / run.BatchSize;
@@ -173,9 +161,11 @@ public sealed class CoordinatorGrain(
             clock.Restart();
             int epoch = (int)(step / stepsPerEpoch), batchInEpoch = (int)(step % stepsPerEpoch);
 
+            await workers!.RebalanceAsync();
             var weights = WeightSets.Read(blocks!, step);
+            var discriminatorRequest = new DiscriminatorPhaseRequest(step, epoch, batchInEpoch, weights);
             var fanOut = Stopwatch.StartNew();
-            var discriminator = await FanOut(w => w.ComputeDiscriminatorGradients(new DiscriminatorPhaseRequest(step, epoch, batchInEpoch, weights)));
+            var discriminator = await workers.CallAllAsync($"step {step}, D phase", w => w.ComputeDiscriminatorGradients(discriminatorRequest));
             var discriminatorFanOut = fanOut.Elapsed;
             var optimizer = Stopwatch.StartNew();
             blocks!.DiscriminatorParameters.WriteGradients(GradientAverager.Average(discriminator.Select(d => d.Gradients).ToList()));
@@ -184,7 +174,9 @@ public sealed class CoordinatorGrain(
 
             var newDiscriminator = blocks.DiscriminatorParameters.ReadValues();
             fanOut.Restart();
-            var generator = await FanOut(w => w.ComputeGeneratorGradients(new GeneratorPhaseRequest(step, newDiscriminator)));
+            // A worker moved in this phase has not seen the step's D phase; it redoes it on the same weights first.
+            var generator = await workers.CallAllAsync($"step {step}, G phase", w => w.ComputeGeneratorGradients(new GeneratorPhaseRequest(step, newDiscriminator)),
+                catchUp: w => w.ComputeDiscriminatorGradients(discriminatorRequest));
             var generatorFanOut = fanOut.Elapsed;
             optimizer.Start();
             blocks.GeneratorParameters.WriteGradients(GradientAverager.Average(generator.Select(g => g.Gradients).ToList()));
@@ -220,25 +212,6 @@ public sealed class CoordinatorGrain(
             WriteCheckpoint(folder, run, step, stepsPerEpoch);
     }
 
-    /// <summary>
-    /// The same call to every worker at once, with the step's deadline: a worker that does not answer in time is
-    /// named in the error rather than waited for.
-    /// </summary>
-    private async Task<T[]> FanOut<T>(Func<IWorkerGrain, Task<T>> call)
-    {
-        var calls = workers.Select(call).ToList();
-        try
-        {
-            return await Task.WhenAll(calls).WaitAsync(Host.StepTimeout);
-        }
-        catch (TimeoutException)
-        {
-            var late = workers.Where((_, i) => !calls[i].IsCompleted).Select(w => w.GetPrimaryKeyString());
-            throw new TimeoutException(
-                $"Step {status.Step}: no answer within {Host.StepTimeout.TotalSeconds:0} s from {string.Join(", ", late)}.");
-        }
-    }
-
     private void WriteGrid(RunFolder folder, long seed, long step)
     {
         using var faces = FixedNoise.Sample(master!, seed, GridFaces);
@@ -256,14 +229,8 @@ public sealed class CoordinatorGrain(
 
     private async Task ReleaseWorkersAsync()
     {
-        try
-        {
-            await Task.WhenAll(workers.Select(w => w.Release())).WaitAsync(Host.StepTimeout);
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning(e, "Run {Run}: not every worker could be released", Run);
-        }
+        if (workers is not null)
+            await workers.ReleaseAsync();
         status = status with { ActiveWorkers = 0 };
         metrics.Workers(Run, 0, status.TargetWorkers);
     }
