@@ -50,8 +50,8 @@ public static class SlicedWassersteinDistance
 
     /// <summary>
     /// The distance between <paramref name="real"/> and <paramref name="fake"/>, two float tensors [N, 3, S, S] of the
-    /// same shape, in [-1, 1] or any other scale. Computed in float64 on the CPU: a score is compared across hundreds
-    /// of steps, so its rounding should not move it.
+    /// same shape, in [-1, 1] or any other scale. Computed in float64 on the CPU: it then matches the independent
+    /// numpy reference to about 1e-13, so any larger difference is a bug rather than rounding.
     /// </summary>
     public static SwdScore Compute(Tensor real, Tensor fake, SwdDraws draws)
     {
@@ -94,11 +94,11 @@ public static class SlicedWassersteinDistance
         var index = ((image * Channels + channel) * size + row) * size + column;
         var patches = level.contiguous().flatten().take(index);
 
-        var mean = patches.mean([0, 2, 3], keepdim: true);
-        var deviation = patches.sub(mean).square().mean([0, 2, 3], keepdim: true).sqrt_();
+        var centred = patches.sub(patches.mean([0, 2, 3], keepdim: true));
+        var deviation = centred.square().mean([0, 2, 3], keepdim: true).sqrt_();
         // A channel without any variation (a flat test image) stays at zero instead of turning into NaN.
         deviation = where(deviation.gt(0), deviation, ones_like(deviation));
-        return patches.sub(mean).div_(deviation).reshape(corners.Count, DescriptorLength);
+        return centred.div_(deviation).reshape(corners.Count, DescriptorLength);
     }
 
     /// <summary>
