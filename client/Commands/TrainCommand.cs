@@ -78,6 +78,14 @@ internal sealed class TrainCommand
         DefaultValueFactory = _ => 100,
     }.AtLeast(0);
 
+    private readonly Option<int> qualityEvery = new Option<int>("--quality-every")
+    {
+        Description = "Score the samples (sliced Wasserstein distance to held-out images, lower is better) every this "
+            + "many steps and at each epoch's end; 0 only at epoch ends. Each score takes a few seconds on a CPU.",
+        HelpName = "K",
+        DefaultValueFactory = _ => 0,
+    }.AtLeast(0);
+
     private readonly Option<long> maxSteps = new Option<long>("--max-steps")
     {
         Description = "Stop after this many steps in all, even before --epochs are done; 0 for no limit.",
@@ -114,7 +122,7 @@ internal sealed class TrainCommand
         var command = new Command("train", "Start a training run on the cluster and watch it until it ends. "
             + "Ctrl+C stops watching; the run goes on.")
         {
-            workers, model, epochs, batchSize, dataset, run, seed, sampleEvery, checkpointEvery, maxSteps,
+            workers, model, epochs, batchSize, dataset, run, seed, sampleEvery, checkpointEvery, qualityEvery, maxSteps,
             syntheticFaces, learningRate, detach,
         };
         cluster.AddTo(command);
@@ -151,7 +159,8 @@ internal sealed class TrainCommand
         SyntheticFaces: parseResult.GetValue(syntheticFaces),
         SampleEvery: parseResult.GetValue(sampleEvery),
         CheckpointEvery: parseResult.GetValue(checkpointEvery),
-        LearningRate: parseResult.GetValue(learningRate));
+        LearningRate: parseResult.GetValue(learningRate),
+        QualityEvery: parseResult.GetValue(qualityEvery));
 
     private static async Task<int> TrainAsync(
         ICoordinatorGrain coordinator,

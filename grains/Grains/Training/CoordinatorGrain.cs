@@ -2,9 +2,12 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Gan.Contracts;
+using Orleans.Gan.Data;
+using Orleans.Gan.Data.Synthetic;
 using Orleans.Gan.Core.Checkpoints;
 using Orleans.Gan.Core.Imaging;
 using Orleans.Gan.Core.Models;
+using Orleans.Gan.Core.Quality;
 using Orleans.Gan.Core.Training;
 using Orleans.Gan.Grains.Hosting;
 using Orleans.Gan.Grains.Telemetry;
@@ -32,6 +35,7 @@ public sealed class CoordinatorGrain(
     private GanNetworks? master;
     private GanOptimizers? optimizers;
     private NetworkBlocks? blocks;
+    private SampleQualityProbe? quality;
     private WorkerRoster? workers;
     private Task? loop;
     private CancellationTokenSource? stopping;
@@ -138,7 +142,19 @@ public sealed class CoordinatorGrain(
             Message = null,
         };
         metrics.RunPrepared(Run, status.ActiveWorkers, run.Workers, status.SkippedFiles);
+        quality = await PrepareQualityProbeAsync(run, config.Model.ImageSize);
         return stepsPerEpoch;
+    }
+
+    /// <summary>Held-out real images from the validation partition, read on this silo, for the sample-quality score.</summary>
+    private async Task<SampleQualityProbe?> PrepareQualityProbeAsync(RunSettings run, int imageSize)
+    {
+        var dataset = run.Dataset ?? await SyntheticDatasetFolder.EnsureAsync(Host.DataDirectory, run.SyntheticFaces);
+        var heldOut = await Task.Run(() => HeldOutImages.Read(dataset, SampleQualityProbe.Images, imageSize, line => logger.LogInformation("{Line}", line)));
+        if (heldOut.Count >= 2)
+            return new SampleQualityProbe(heldOut, run.Seed);
+        logger.LogWarning("Run {Run}: {Count} held-out images in {Dataset}; no sample-quality score", Run, heldOut.Count, dataset);
+        return null;
     }
 
     /// <summary>Continues from the newest checkpoint of a run of the same name, if its networks match.</summary>
@@ -204,6 +220,8 @@ public sealed class CoordinatorGrain(
             bool epochEnd = step % stepsPerEpoch == 0, last = step == status.TotalSteps;
             if (epochEnd || last || (run.SampleEvery > 0 && step % run.SampleEvery == 0))
                 WriteGrid(folder, run.Seed, step);
+            if (epochEnd || last || (run.QualityEvery > 0 && step % run.QualityEvery == 0))
+                ScoreSamples(step);
             if (epochEnd || last || (run.CheckpointEvery > 0 && step % run.CheckpointEvery == 0))
                 WriteCheckpoint(folder, run, step, stepsPerEpoch);
             DelayDeactivation(TimeSpan.FromMinutes(30));
@@ -216,6 +234,19 @@ public sealed class CoordinatorGrain(
     {
         using var faces = FixedNoise.Sample(master!, seed, GridFaces);
         status = status with { LatestGrid = folder.WriteGrid(step, FaceGrid.ToPng(faces)) };
+    }
+
+    private void ScoreSamples(long step)
+    {
+        if (quality is null)
+            return;
+        var score = quality.Measure(master!);
+        status = status with
+        {
+            Quality = new QualityScore(step, score.Average, [.. score.Levels.Select(l => l.Value)], [.. score.Levels.Select(l => l.Size)]),
+        };
+        metrics.SampleQuality(Run, score.Average);
+        logger.LogInformation("Run {Run} step {Step}: {Score}", Run, step, score);
     }
 
     private void WriteCheckpoint(RunFolder folder, RunSettings run, long step, int stepsPerEpoch)
@@ -240,6 +271,7 @@ public sealed class CoordinatorGrain(
         stopping?.Cancel();
         optimizers?.Dispose();
         master?.Dispose();
+        quality?.Dispose();
         return Task.CompletedTask;
     }
 }

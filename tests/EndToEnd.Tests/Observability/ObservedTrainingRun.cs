@@ -39,13 +39,14 @@ public sealed class ObservedTrainingRun : IAsyncLifetime
         Prometheus = await PrometheusServer.StartAsync(Path.Combine(Work, "prometheus"), SiloUrls.Select(u => new Uri(u).Authority), StartTimeout);
 
         var train = await ChildProcess.Run("dotnet", [Binaries.Client, "train", "--detach", "--workers", "2", "--run", Run, "--batch-size", "4",
-            "--epochs", "10000", "--max-steps", "100000", "--synthetic-faces", "160", "--checkpoint-every", "4", "--sample-every", "4", .. cluster], Work, StartTimeout);
+            "--epochs", "10000", "--max-steps", "100000", "--synthetic-faces", "160", "--checkpoint-every", "4", "--sample-every", "4", "--quality-every", "4", .. cluster], Work, StartTimeout);
         if (train.ExitCode != 0)
             throw new InvalidOperationException($"client train --detach exited with {train.ExitCode}:\n{train.Output}\n{Logs}");
 
-        // Enough steps for every rate() over [1m] to see a moving counter, and a checkpoint for its panel.
+        // Enough steps for every rate() over [1m] to see a moving counter, and a checkpoint and a quality score for their panels.
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
-        while (await Prometheus.SumAsync("gan_steps_total") < 8 || await Prometheus.SumAsync("gan_checkpoint_duration_seconds_count") < 1)
+        while (await Prometheus.SumAsync("gan_steps_total") < 8 || await Prometheus.SumAsync("gan_checkpoint_duration_seconds_count") < 1
+            || (await Prometheus.QueryAsync("gan_sample_swd")).Count == 0)
         {
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"Prometheus saw fewer than 8 steps and no checkpoint within 4 minutes.\n{Logs}");
