@@ -1,6 +1,7 @@
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Gan.Grains.Hosting;
+using StackExchange.Redis;
 
 namespace Orleans.Gan.Silo;
 
@@ -19,6 +20,8 @@ public static class SiloConfiguration
         if (settings.Clustering == "redis")
         {
             silo.UseRedisClustering(settings.Redis!);
+            // Runs' records and the run catalog, so that a run resumes on any host after its coordinator's host dies.
+            silo.AddRedisGrainStorage(TrainingStorage.Name, o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.Redis!));
             silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
         }
         else

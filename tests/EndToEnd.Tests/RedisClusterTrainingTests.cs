@@ -38,7 +38,10 @@ public sealed class RedisClusterTrainingTests : IDisposable
         Assert.Equal(10, Directory.GetFiles(separate, "*.png").Length);
 
         foreach (var silo in silos)
-            Assert.Equal(0, await silo.Terminate(TimeSpan.FromSeconds(60)));
+        {
+            var exitCode = await silo.Terminate(TimeSpan.FromSeconds(60));
+            Assert.True(exitCode == 0, $"A silo exited with {exitCode} on SIGTERM:\n{silo.Output}");
+        }
     }
 
     public void Dispose() => redisCluster?.Dispose();

@@ -1,19 +1,24 @@
 using Orleans.Gan.Contracts;
+using Orleans.Gan.Grains.Hosting;
 
 namespace Orleans.Gan.Grains.Catalog;
 
-/// <summary>
-/// In memory only: after a restart it forgets, and the faces page falls back on the run folders it can see.
-/// </summary>
-public sealed class RunCatalogGrain : Grain, IRunCatalogGrain
+public sealed class RunCatalogGrain(
+    [PersistentState("catalog", TrainingStorage.Name)] IPersistentState<RunCatalog> catalog) : Grain, IRunCatalogGrain
 {
-    private readonly SortedSet<string> runs = new(StringComparer.Ordinal);
-
-    public Task Add(string run)
+    public async Task Started(string run)
     {
-        runs.Add(run);
-        return Task.CompletedTask;
+        if (catalog.State.Runs.Add(run) | catalog.State.Active.Add(run))
+            await catalog.WriteStateAsync();
     }
 
-    public Task<IReadOnlyList<string>> GetRuns() => Task.FromResult<IReadOnlyList<string>>([.. runs]);
+    public async Task Ended(string run)
+    {
+        if (catalog.State.Active.Remove(run))
+            await catalog.WriteStateAsync();
+    }
+
+    public Task<IReadOnlyList<string>> GetRuns() => Task.FromResult<IReadOnlyList<string>>([.. catalog.State.Runs]);
+
+    public Task<IReadOnlyList<string>> GetActiveRuns() => Task.FromResult<IReadOnlyList<string>>([.. catalog.State.Active]);
 }

@@ -1,4 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Gan.Grains.Catalog;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Orleans.Gan.Grains.Placement;
 using Orleans.Gan.Grains.Telemetry;
 using Orleans.Hosting;
@@ -18,6 +23,11 @@ public static class SiloBuilderExtensions
 #pragma warning restore ORLEANSEXP003
         silo.Services.AddMetrics();
         silo.Services.AddSingleton<GanMetrics>();
+        silo.Services.AddHostedService<RunKeeper>();
+        // Files under the runs folder unless the host registered another store (Redis) under the same name first.
+        silo.Services.TryAddKeyedSingleton<IGrainStorage>(TrainingStorage.Name, (services, _) => new FileGrainStorage(
+            Path.Combine(services.GetRequiredService<IOptions<TrainingHostOptions>>().Value.RunsDirectory, ".state"),
+            services.GetRequiredService<Serializer>()));
         var options = silo.Services.AddOptions<TrainingHostOptions>();
         if (configure is not null)
             options.Configure(configure);

@@ -25,6 +25,7 @@ public sealed class CoordinatorGrain(
     IClusterMembershipService membership,
     IOptions<TrainingHostOptions> options,
     GanMetrics metrics,
+    [PersistentState("run", TrainingStorage.Name)] IPersistentState<RunRecord> record,
     ILogger<CoordinatorGrain> logger) : Grain, ICoordinatorGrain
 {
     private const int GridFaces = 64;
@@ -39,6 +40,7 @@ public sealed class CoordinatorGrain(
     private WorkerRoster? workers;
     private Task? loop;
     private CancellationTokenSource? stopping;
+    private bool stopRequested;
 
     private string Run => this.GetPrimaryKeyString();
 
@@ -58,13 +60,34 @@ public sealed class CoordinatorGrain(
             throw new ArgumentException($"A run needs at least 1 worker, not {newSettings.Workers}.");
         newSettings.ToTrainingConfig();
 
-        settings = newSettings;
-        history = new LossHistory();
-        status = RunStatus.Unknown(Run) with { Phase = RunPhase.Preparing, Epochs = newSettings.Epochs, TargetWorkers = newSettings.Workers };
-        stopping = new CancellationTokenSource();
-        loop = RunAsync(newSettings, stopping.Token);
-        await grains.GetGrain<IRunCatalogGrain>(IRunCatalogGrain.Key).Add(Run);
+        record.State = new RunRecord { Settings = newSettings, Active = true };
+        await record.WriteStateAsync();
+        await Catalog.Started(Run);
+        Begin(newSettings);
         return status;
+    }
+
+    /// <summary>A run whose record says it should be going resumes here: its last coordinator's silo is gone.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (record.State is { Active: true, Settings: { } saved })
+        {
+            logger.LogWarning("Run {Run} resumes on this silo from its stored record and newest checkpoint", Run);
+            Begin(saved);
+        }
+        return Task.CompletedTask;
+    }
+
+    private IRunCatalogGrain Catalog => grains.GetGrain<IRunCatalogGrain>(IRunCatalogGrain.Key);
+
+    private void Begin(RunSettings run)
+    {
+        settings = run;
+        history = new LossHistory();
+        status = RunStatus.Unknown(Run) with { Phase = RunPhase.Preparing, Epochs = run.Epochs, TargetWorkers = run.Workers };
+        stopping = new CancellationTokenSource();
+        stopRequested = false;
+        loop = RunAsync(run, stopping.Token);
     }
 
     public Task<RunStatus> GetStatus() => Task.FromResult(status.Run.Length == 0 ? RunStatus.Unknown(Run) : status);
@@ -73,6 +96,7 @@ public sealed class CoordinatorGrain(
     {
         if (status.IsActive)
         {
+            stopRequested = true;
             stopping?.Cancel();
             status = status with { Message = "Stopping after the step in flight." };
         }
@@ -106,6 +130,9 @@ public sealed class CoordinatorGrain(
         {
             await ReleaseWorkersAsync();
         }
+        // Stopped by its silo shutting down, the run stays active in its record, and resumes elsewhere.
+        if (status.Phase != RunPhase.Stopped || stopRequested)
+            await EndRecordAsync();
     }
 
     /// <summary>Places the workers round-robin on the silos that are up, prepares their shards, builds the master.</summary>
@@ -266,12 +293,28 @@ public sealed class CoordinatorGrain(
         metrics.Workers(Run, 0, status.TargetWorkers);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    private async Task EndRecordAsync()
+    {
+        try
+        {
+            record.State.Active = false;
+            await record.WriteStateAsync();
+            await Catalog.Ended(Run);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Run {Run} ended as {Phase} but its record could not be updated; it may be resumed", Run, status.Phase);
+        }
+    }
+
+    /// <summary>Lets the step in flight finish and the stop checkpoint be written before the networks are freed.</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         stopping?.Cancel();
+        if (loop is not null)
+            await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         optimizers?.Dispose();
         master?.Dispose();
         quality?.Dispose();
-        return Task.CompletedTask;
     }
 }
