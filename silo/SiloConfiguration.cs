@@ -1,5 +1,7 @@
 using System.Net;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
+using Orleans.Gan.Contracts;
 using Orleans.Gan.Grains.Hosting;
 using StackExchange.Redis;
 
@@ -45,6 +47,17 @@ public static class SiloConfiguration
             // The default 30 s would hide a lost worker behind a generic timeout; one step's deadline fits.
             o.ResponseTimeout = stepTimeout;
         });
+        if (settings.TlsCertificate is { } path)
+        {
+            var certificate = ClusterCertificate.Load(path, "--tls-certificate");
+            silo.UseTls(certificate, o =>
+            {
+                o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+                o.RemoteCertificateValidation = (remote, _, _) => ClusterCertificate.IsClusterPeer(certificate, remote);
+                o.OnAuthenticateAsClient = (_, ssl) => ssl.TargetHost = ClusterCertificate.TargetHost(certificate);
+            });
+        }
+
         silo.AddGanTraining(o =>
         {
             o.DataDirectory = settings.DataDirectory;
