@@ -35,9 +35,9 @@ public static class SiloConfiguration
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             // A lost silo stalls every step, so it must be declared dead in seconds, not Orleans' default of about
-            // ten (5 s probes, 3 missed); GPU steps are short and a slow probe answer is rare on a training cluster.
-            o.ProbeTimeout = TimeSpan.FromSeconds(1);
-            o.NumMissedProbesLimit = 2;
+            // ten (5 s probes, 3 missed); a slow probe answer is rare on a training cluster's network.
+            o.ProbeTimeout = TimeSpan.FromSeconds(settings.ProbeTimeoutSeconds);
+            o.NumMissedProbesLimit = settings.MissedProbes;
         });
 
         var stepTimeout = TimeSpan.FromSeconds(settings.StepTimeoutSeconds);

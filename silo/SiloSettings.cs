@@ -46,6 +46,14 @@ public sealed class SiloSettings
 
     public int StepTimeoutSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// Membership's probe timeout and the missed probes after which a silo is suspected: how fast a dead silo is
+    /// declared dead. Orleans' defaults (5 s, 3) take about ten seconds; training stalls for that long.
+    /// </summary>
+    public double ProbeTimeoutSeconds { get; set; } = 1;
+
+    public int MissedProbes { get; set; } = 2;
+
     /// <summary>A PKCS#12 file: with it, silo-to-silo and client traffic is mutual TLS, and only holders of the same certificate connect.</summary>
     public string? TlsCertificate { get; set; }
 
@@ -68,6 +76,8 @@ public sealed class SiloSettings
         ["--threads"] = $"{Section}:{nameof(Threads)}",
         ["--step-timeout"] = $"{Section}:{nameof(StepTimeoutSeconds)}",
         ["--tls-certificate"] = $"{Section}:{nameof(TlsCertificate)}",
+        ["--probe-timeout"] = $"{Section}:{nameof(ProbeTimeoutSeconds)}",
+        ["--missed-probes"] = $"{Section}:{nameof(MissedProbes)}",
     };
 
     /// <summary>Throws naming the first setting out of range, before anything starts listening.</summary>
@@ -90,6 +100,10 @@ public sealed class SiloSettings
             throw new ArgumentException($"--threads must be 0 (every core) or more, not {Threads}.");
         if (TlsCertificate is not null && !File.Exists(TlsCertificate))
             throw new ArgumentException($"--tls-certificate '{TlsCertificate}' does not exist.");
+        if (ProbeTimeoutSeconds is < 0.1 or > 60)
+            throw new ArgumentException($"--probe-timeout must be from 0.1 to 60 seconds, not {ProbeTimeoutSeconds}.");
+        if (MissedProbes is < 1 or > 10)
+            throw new ArgumentException($"--missed-probes must be from 1 to 10, not {MissedProbes}.");
         if (StepTimeoutSeconds < 1)
             throw new ArgumentException($"--step-timeout must be at least 1 second, not {StepTimeoutSeconds}.");
         return this;
