@@ -39,23 +39,22 @@ public sealed class CoordinatorGrain(
 
     public Task<RunStatus> Start(RunSettings newSettings)
     {
-        if (status.IsActive)
+        RefuseWhileActiveOrMisnamed(newSettings.Run);
+        var saved = NewestState();
+        if (saved is not null && saved.Value.State.Config.Differences(newSettings.ToTrainingConfig()) is [_, ..] differences)
             throw new InvalidOperationException(
-                $"Run '{Run}' is already {status.Phase.ToString().ToLowerInvariant()} (step {status.Step} of {status.TotalSteps}); " +
-                $"watch it with 'client status {Run}' or stop it with 'client stop {Run}'.");
-        if (newSettings.Run != Run)
-            throw new ArgumentException($"Settings for run '{newSettings.Run}' were sent to the coordinator of run '{Run}'.");
-        if (GrainKeys.ValidateRunName(Run) is { } invalid)
-            throw new ArgumentException(invalid);
-        if (newSettings.Workers < 1)
-            throw new ArgumentException($"A run needs at least 1 worker, not {newSettings.Workers}.");
-        newSettings.ToTrainingConfig();
+                $"Run '{Run}' has a checkpoint, {saved.Value.Path}, written with other settings ({string.Join(", ", differences)}); "
+                + $"continuing it with these would not be the same training. Continue it with 'client train --resume {Run}', "
+                + "which takes its settings from the checkpoint, or choose another run name.");
+        return Task.FromResult(Begin(newSettings, saved));
+    }
 
-        settings = newSettings;
-        status = RunStatus.Unknown(Run) with { Phase = RunPhase.Preparing, Epochs = newSettings.Epochs, TargetWorkers = newSettings.Workers };
-        stopping = new CancellationTokenSource();
-        loop = RunAsync(newSettings, stopping.Token);
-        return Task.FromResult(status);
+    public Task<RunStatus> Resume(ResumeSettings resume)
+    {
+        RefuseWhileActiveOrMisnamed(resume.Run);
+        var saved = NewestState() ?? throw new InvalidOperationException(
+            $"Run '{Run}' has no checkpoint to resume from in {new RunFolder(Host.RunsDirectory, Run).CheckpointsPath}.");
+        return Task.FromResult(Begin(resume.ApplyTo(saved.State.ToRunSettings(Run, saved.Path)), saved));
     }
 
     public Task<RunStatus> GetStatus() => Task.FromResult(status.Run.Length == 0 ? RunStatus.Unknown(Run) : status);
@@ -74,6 +73,58 @@ public sealed class CoordinatorGrain(
         settings is null || blocks is null
             ? null
             : new GeneratorSnapshot(settings, status.Step, blocks.GeneratorParameters.ReadValues(), blocks.GeneratorStatistics.ReadValues()));
+
+    private void RefuseWhileActiveOrMisnamed(string run)
+    {
+        if (run != Run)
+            throw new ArgumentException($"Settings for run '{run}' were sent to the coordinator of run '{Run}'.");
+        if (GrainKeys.ValidateRunName(Run) is { } invalid)
+            throw new ArgumentException(invalid);
+        if (status.IsActive)
+            throw new InvalidOperationException(
+                $"Run '{Run}' is already {status.Phase.ToString().ToLowerInvariant()} (step {status.Step} of {status.TotalSteps}); " +
+                $"watch it with 'client status {Run}' or stop it with 'client stop {Run}'.");
+    }
+
+    /// <summary>
+    /// The state of the run's newest checkpoint whose state can be read, without loading any tensors: enough to decide
+    /// whether and how to continue. The full load, which also finds damage in the tensors, comes in <see cref="PrepareAsync"/>.
+    /// </summary>
+    private (CheckpointState State, string Path)? NewestState()
+    {
+        try
+        {
+            return NewestCheckpoint.Load(new RunFolder(Host.RunsDirectory, Run), CheckpointFile.ReadState, (_, _) => { });
+        }
+        catch (CheckpointException e)
+        {
+            // The client does not know the core's exception types; this one it can show.
+            throw new InvalidOperationException(e.Message);
+        }
+    }
+
+    private RunStatus Begin(RunSettings newSettings, (CheckpointState State, string Path)? resumingFrom)
+    {
+        if (newSettings.Workers < 1)
+            throw new ArgumentException($"A run needs at least 1 worker, not {newSettings.Workers}.");
+        newSettings.ToTrainingConfig();
+        if (resumingFrom is { } saved && newSettings.MaxSteps > 0 && newSettings.MaxSteps <= saved.State.Step)
+            throw new InvalidOperationException(
+                $"Run '{Run}' is at step {saved.State.Step} already ({saved.Path}); --max-steps counts every step from the "
+                + $"run's start, so give more than {saved.State.Step} to go on.");
+
+        settings = newSettings;
+        status = RunStatus.Unknown(Run) with
+        {
+            Phase = RunPhase.Preparing,
+            Step = resumingFrom?.State.Step ?? 0,
+            Epochs = newSettings.Epochs,
+            TargetWorkers = newSettings.Workers,
+        };
+        stopping = new CancellationTokenSource();
+        loop = RunAsync(newSettings, stopping.Token);
+        return status;
+    }
 
     private async Task RunAsync(RunSettings run, CancellationToken stop)
     {
@@ -103,6 +154,8 @@ public sealed class CoordinatorGrain(
         var silos = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active)
             .Select(m => m.Name)
+            // A silo restarted under its old name is listed twice until its previous incarnation is declared dead.
+            .Distinct()
             .Order(StringComparer.Ordinal)
             .ToList();
         if (silos.Count == 0)
@@ -131,7 +184,7 @@ public sealed class CoordinatorGrain(
         master = GanNetworks.Create(config.Model, config.Seed);
         optimizers = new GanOptimizers(master, config);
         blocks = new NetworkBlocks(master);
-        long step = ResumeFromCheckpoint(new RunFolder(Host.RunsDirectory, Run), config);
+        var (step, resumeNote) = ResumeFromCheckpoint(new RunFolder(Host.RunsDirectory, Run), config);
         status = status with
         {
             Phase = RunPhase.Training,
@@ -140,21 +193,32 @@ public sealed class CoordinatorGrain(
             TotalSteps = total,
             ActiveWorkers = workers.Count,
             SkippedFiles = shards.Sum(s => s.SkippedFiles.Count),
-            Message = null,
+            Message = resumeNote,
         };
         return stepsPerEpoch;
     }
 
-    /// <summary>Continues from the newest checkpoint of a run of the same name, if its networks match.</summary>
-    private long ResumeFromCheckpoint(RunFolder folder, TrainingConfig config)
+    /// <summary>
+    /// Continues from the newest checkpoint of the run that loads. Damaged ones are set aside with a warning, never
+    /// deleted; a checkpoint of other settings fails the run (Start refuses those, this catches older files).
+    /// </summary>
+    /// <returns>The step to continue after, and what the user should know about checkpoints set aside.</returns>
+    private (long Step, string? Note) ResumeFromCheckpoint(RunFolder folder, TrainingConfig config)
     {
-        if (folder.LatestCheckpoint() is not { } latest)
-            return 0;
-        var state = CheckpointFile.Load(latest.Path, master!, optimizers!);
-        if (state.Config != config)
-            logger.LogWarning("Run {Run} resumes from {Checkpoint}, whose config differs: {Saved} now {Current}", Run, latest.Path, state.Config, config);
+        var passedOver = new List<string>();
+        var loaded = NewestCheckpoint.Load(folder, path => CheckpointFile.Load(path, master!, optimizers!), (path, damage) =>
+        {
+            var aside = folder.SetAside(path);
+            passedOver.Add(aside);
+            logger.LogWarning("Run {Run}: {Damage} Set it aside as {Aside} and tried the checkpoint before it.", Run, damage.Message, aside);
+        });
+        if (loaded is not { } latest)
+            return (0, null);
+        var state = latest.Loaded;
+        if (state.Config.Differences(config) is [_, ..] differences)
+            throw new InvalidOperationException($"{latest.Path} was written with other settings: {string.Join(", ", differences)}.");
         logger.LogInformation("Run {Run} resumes from {Checkpoint} at step {Step}", Run, latest.Path, state.Step);
-        return state.Step;
+        return (state.Step, passedOver.Count == 0 ? null : $"Resumed from {latest.Path}; set aside the damaged {string.Join(", ", passedOver)}.");
     }
 
     private async Task TrainAsync(RunSettings run, RunFolder folder, int stepsPerEpoch, CancellationToken stop)
@@ -225,7 +289,7 @@ public sealed class CoordinatorGrain(
 
     private void WriteCheckpoint(RunFolder folder, RunSettings run, long step, int stepsPerEpoch)
     {
-        var state = new CheckpointState(run.ToTrainingConfig(), step, (int)(step / stepsPerEpoch), (int)(step % stepsPerEpoch), run.Workers);
+        var state = new CheckpointState(run.ToTrainingConfig(), step, (int)(step / stepsPerEpoch), (int)(step % stepsPerEpoch), run.Workers, run.ToPlan());
         CheckpointFile.Save(folder.CheckpointPath(step), master!, optimizers!, state);
         folder.PruneCheckpoints(Host.CheckpointsToKeep);
     }
