@@ -14,13 +14,13 @@ public sealed class SiloNamePlacementDirector(IClusterMembershipService membersh
         var key = target.GrainIdentity.Key.ToString() ?? "";
         var silo = GrainKeys.SiloOf(key)
             ?? throw new ArgumentException($"Grain key '{key}' does not name a silo (…@silo-name).");
-        var compatible = context.GetCompatibleSilos(target);
         var members = membership.CurrentSnapshot.Members;
-        foreach (var address in compatible)
-        {
-            if (members.TryGetValue(address, out var member) && member.Name == silo)
-                return Task.FromResult(address);
-        }
-        throw new SiloUnavailableException($"Silo '{silo}' named by grain key '{key}' is not an active member of the cluster.");
+        // A silo restarted under its old name is listed beside its dead incarnation for a while; the newest is the live one.
+        var address = context.GetCompatibleSilos(target)
+            .Where(address => members.TryGetValue(address, out var member) && member.Name == silo)
+            .MaxBy(address => address.Generation);
+        return address is not null
+            ? Task.FromResult(address)
+            : throw new SiloUnavailableException($"Silo '{silo}' named by grain key '{key}' is not an active member of the cluster.");
     }
 }
