@@ -5,7 +5,7 @@ using System.Text;
 
 namespace Orleans.Gan.EndToEnd.Tests;
 
-/// <summary>A process started by a test, its output kept for the failure message, stopped with SIGTERM.</summary>
+/// <summary>A process started by a test, its output kept for the failure message, stopped with SIGTERM or SIGKILL.</summary>
 internal sealed class ChildProcess : IDisposable
 {
     private readonly Process process;
@@ -81,6 +81,13 @@ internal sealed class ChildProcess : IDisposable
         using var cancel = new CancellationTokenSource(timeout);
         await process.WaitForExitAsync(cancel.Token);
         return process.ExitCode;
+    }
+
+    /// <summary>SIGKILL to the process and its children, as kill -9 or a power cut: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
     }
 
     public void Dispose()

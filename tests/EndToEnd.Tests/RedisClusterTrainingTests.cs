@@ -6,75 +6,41 @@ namespace Orleans.Gan.EndToEnd.Tests;
 /// The multi-host set-up on one machine: a real redis-server for membership, two silo processes, and the client
 /// binary training with four workers, then sampling faces.
 /// </summary>
-public sealed class RedisClusterTrainingTests : IDisposable
+public sealed class RedisClusterTrainingTests : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private readonly string work = Path.Combine(Path.GetTempPath(), "orleans-gan-e2e", Guid.NewGuid().ToString("N"));
-    private readonly List<ChildProcess> processes = [];
+    private RedisCluster cluster = null!;
+
+    public async Task InitializeAsync() => cluster = await RedisCluster.StartAsync(["silo-a", "silo-b"]);
 
     [Fact]
     public async Task Two_silos_on_redis_train_four_workers_sample_ten_faces_and_exit_cleanly()
     {
-        Directory.CreateDirectory(work);
-        var redisPort = ChildProcess.FreePort();
-        var redisServer = File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server"
-            : throw new InvalidOperationException("redis-server is not installed: apt-get install redis-server (.ci/run does).");
-        var redis = Keep(ChildProcess.Start(redisServer, ["--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], work));
-        await redis.WaitForPort(redisPort, StartTimeout);
-        var connection = $"127.0.0.1:{redisPort}";
-        var clusterId = $"e2e-{Guid.NewGuid():N}";
-
-        var silos = new List<ChildProcess>();
-        foreach (var name in new[] { "silo-a", "silo-b" })
-        {
-            int siloPort = ChildProcess.FreePort(), gatewayPort = ChildProcess.FreePort(), httpPort = ChildProcess.FreePort();
-            var silo = Keep(ChildProcess.Start("dotnet", [Binaries.Silo, "--name", name, "--clustering", "redis", "--redis", connection,
-                "--cluster-id", clusterId, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--http", $"http://127.0.0.1:{httpPort}",
-                "--data", Path.Combine(work, "data"), "--runs", Path.Combine(work, "runs"), "--threads", "1"], work));
-            await silo.WaitForPort(gatewayPort, StartTimeout);
-            silos.Add(silo);
-        }
-
-        string[] cluster = ["--redis", connection, "--cluster-id", clusterId];
-        var train = await ChildProcess.Run("dotnet", [Binaries.Client, "train", "--workers", "4", "--run", "e2e", "--batch-size", "4",
-            "--max-steps", "3", "--synthetic-faces", "160", "--sample-every", "2", .. cluster], work, TimeSpan.FromMinutes(5));
-        Assert.True(train.ExitCode == 0, train.Output + Logs(silos));
+        var train = await cluster.Client("train", "--workers", "4", "--run", "e2e", "--batch-size", "4",
+            "--max-steps", "3", "--synthetic-faces", "160", "--sample-every", "2");
+        Assert.True(train.ExitCode == 0, train.Output + cluster.SiloLogs());
         Assert.Contains("Completed", train.Output);
         Assert.Contains("step 3 / 3", train.Output);
 
-        var grid = Path.Combine(work, "faces.png");
-        var sample = await ChildProcess.Run("dotnet", [Binaries.Client, "sample", "--run", "e2e", "--count", "10", "--out", grid, .. cluster],
-            work, TimeSpan.FromMinutes(2));
-        Assert.True(sample.ExitCode == 0, sample.Output + Logs(silos));
+        var grid = Path.Combine(cluster.Work, "faces.png");
+        var sample = await cluster.Client("sample", "--run", "e2e", "--count", "10", "--out", grid);
+        Assert.True(sample.ExitCode == 0, sample.Output + cluster.SiloLogs());
         var (width, height) = PngSize(grid);
         // Ten 64-pixel faces in a 4x3 grid with 2-pixel gutters.
         Assert.Equal((4 * 64 + 5 * 2, 3 * 64 + 4 * 2), (width, height));
 
-        var separate = Path.Combine(work, "faces");
-        var faces = await ChildProcess.Run("dotnet", [Binaries.Client, "sample", "--run", "e2e", "--count", "10", "--out", separate, "--separate", .. cluster],
-            work, TimeSpan.FromMinutes(2));
+        var separate = Path.Combine(cluster.Work, "faces");
+        var faces = await cluster.Client("sample", "--run", "e2e", "--count", "10", "--out", separate, "--separate");
         Assert.True(faces.ExitCode == 0, faces.Output);
         Assert.Equal(10, Directory.GetFiles(separate, "*.png").Length);
 
-        foreach (var silo in silos)
-            Assert.Equal(0, await silo.Terminate(TimeSpan.FromSeconds(60)));
+        Assert.All(await cluster.TerminateSilosAsync(), exitCode => Assert.Equal(0, exitCode));
     }
 
-    public void Dispose()
+    public Task DisposeAsync()
     {
-        foreach (var process in processes)
-            process.Dispose();
-        if (Directory.Exists(work))
-            Directory.Delete(work, recursive: true);
+        cluster.Dispose();
+        return Task.CompletedTask;
     }
-
-    private ChildProcess Keep(ChildProcess process)
-    {
-        processes.Add(process);
-        return process;
-    }
-
-    private static string Logs(IEnumerable<ChildProcess> silos) => string.Join("\n---- silo ----\n", silos.Select(s => s.Output));
 
     private static (int Width, int Height) PngSize(string path)
     {
