@@ -58,19 +58,19 @@ internal sealed class RedisCluster : IDisposable
     public async Task StartSilosAsync()
     {
         var starting = ports.Where(silo => !silos.ContainsKey(silo.Key))
-            .Select(silo => (Process: silos[silo.Key] = StartSilo(silo.Key, Connection), silo.Value.Http))
+            .Select(silo => (Process: silos[silo.Key] = KeepSilo(ChildProcess.Start("dotnet", SiloArguments(silo.Key, Connection, silo.Value), Work)),
+                silo.Value.Http))
             .ToList();
         await Task.WhenAll(starting.Select(silo => silo.Process.WaitForPort(silo.Http, StartTimeout)));
     }
 
-    /// <summary>Starts the silo <paramref name="name"/> on its ports with this Redis connection string, without waiting.</summary>
-    public ChildProcess StartSilo(string name, string connection)
-    {
-        var (silo, gateway, http) = ports[name];
-        return KeepSilo(ChildProcess.Start("dotnet", [Binaries.Silo, "--name", name, "--clustering", "redis", "--redis", connection,
-            "--cluster-id", ClusterId, "--silo-port", $"{silo}", "--gateway-port", $"{gateway}", "--http", $"http://127.0.0.1:{http}",
-            "--data", Path.Combine(Work, "data"), "--runs", RunsDirectory, "--threads", "1"], Work));
-    }
+    /// <summary>
+    /// A silo expected to stop by itself (a refused Redis connection, say), on ports of its own and with
+    /// <paramref name="connection"/>, run to its exit.
+    /// </summary>
+    public Task<(int ExitCode, string Output)> RunSilo(string name, string connection, TimeSpan timeout) =>
+        ChildProcess.Run("dotnet", SiloArguments(name, connection, (ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort())),
+            Work, timeout);
 
     /// <summary>SIGKILL to every silo: nothing is flushed, released or written on the way down.</summary>
     public void KillSilos()
@@ -114,6 +114,13 @@ internal sealed class RedisCluster : IDisposable
         await redis.WaitForPort(port, StartTimeout);
         return port;
     }
+
+    private string[] SiloArguments(string name, string connection, (int Silo, int Gateway, int Http) on) =>
+    [
+        Binaries.Silo, "--name", name, "--clustering", "redis", "--redis", connection, "--cluster-id", ClusterId,
+        "--silo-port", $"{on.Silo}", "--gateway-port", $"{on.Gateway}", "--http", $"http://127.0.0.1:{on.Http}",
+        "--data", Path.Combine(Work, "data"), "--runs", RunsDirectory, "--threads", "1",
+    ];
 
     private ChildProcess Keep(ChildProcess process)
     {
