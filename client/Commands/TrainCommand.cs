@@ -114,7 +114,7 @@ internal sealed class TrainCommand
     };
 
     /// <summary>What the checkpoint fixes for an exact resume: the networks, the batch, the optimizer and the seed.</summary>
-    private IEnumerable<Option> FixedByCheckpoint => [model, batchSize, learningRate, seed, run];
+    private IEnumerable<Option> FixedByCheckpoint => [model, batchSize, learningRate, seed];
 
     public Command Build()
     {
@@ -128,12 +128,12 @@ internal sealed class TrainCommand
         {
             if (!IsGiven(result.GetResult(resume)))
                 return;
+            if (IsGiven(result.GetResult(run)))
+                result.AddError("--run and --resume exclude each other: --resume names the run to continue.");
             foreach (var fixedOption in FixedByCheckpoint.Where(o => IsGiven(result.GetResult(o))))
             {
-                result.AddError(fixedOption == run
-                    ? "--run and --resume exclude each other: --resume names the run to continue."
-                    : $"{fixedOption.Name} cannot be given with --resume: the run continues with the {fixedOption.Name} of its checkpoint. "
-                        + "Start a new run to change it.");
+                result.AddError($"{fixedOption.Name} cannot be given with --resume: the run continues with the {fixedOption.Name} "
+                    + "of its checkpoint. Start a new run to change it.");
             }
         });
         cluster.AddTo(command);
