@@ -3,6 +3,8 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
+using Orleans.Gan.Contracts;
 using StackExchange.Redis;
 
 namespace Orleans.Gan.Client;
@@ -57,6 +59,16 @@ internal static class ClusterClientFactory
                 options.ResponseTimeout = ResponseTimeout;
             });
             client.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = GatewayListRefreshPeriod);
+            if (connection.TlsCertificate is { } path)
+            {
+                var certificate = ClusterCertificate.Load(path, "--tls-certificate");
+                client.UseTls(certificate, options =>
+                {
+                    options.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+                    options.RemoteCertificateValidation = (remote, _, _) => ClusterCertificate.IsClusterPeer(certificate, remote);
+                    options.OnAuthenticateAsClient = (_, ssl) => ssl.TargetHost = ClusterCertificate.TargetHost(certificate);
+                });
+            }
             client.UseConnectionRetryFilter(async (exception, token) =>
             {
                 lastFailure = exception;

@@ -5,7 +5,8 @@ internal sealed record ClusterConnection(
     IReadOnlyList<GatewayAddress> Gateways,
     string? Redis,
     string ClusterId,
-    string ServiceId)
+    string ServiceId,
+    string? TlsCertificate)
 {
     /// <summary>Where we looked, for error messages; never shows a Redis password.</summary>
     public string Describe() => Redis is null

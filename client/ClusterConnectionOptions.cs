@@ -38,6 +38,13 @@ internal sealed class ClusterConnectionOptions
         DefaultValueFactory = _ => DefaultClusterName,
     };
 
+    private readonly Option<string?> tlsCertificate = new("--tls-certificate")
+    {
+        Description = "The cluster's PKCS#12 certificate, when the silos were started with --tls-certificate; its "
+            + $"password, if any, comes from ${Contracts.ClusterCertificate.PasswordVariable}.",
+        HelpName = "FILE",
+    };
+
     private readonly Option<string> serviceId = new("--service-id")
     {
         Description = "The Orleans service id the silos were started with.",
@@ -47,6 +54,13 @@ internal sealed class ClusterConnectionOptions
 
     public ClusterConnectionOptions()
     {
+        tlsCertificate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } path && !File.Exists(path))
+            {
+                result.AddError($"--tls-certificate '{path}' does not exist.");
+            }
+        });
         gateways.Validators.Add(result =>
         {
             foreach (string text in result.GetValueOrDefault<string[]>())
@@ -65,6 +79,7 @@ internal sealed class ClusterConnectionOptions
         command.Options.Add(redis);
         command.Options.Add(clusterId);
         command.Options.Add(serviceId);
+        command.Options.Add(tlsCertificate);
         command.Validators.Add(result =>
         {
             if (IsExplicit(result.GetResult(gateways)) && IsExplicit(result.GetResult(redis)))
@@ -98,7 +113,8 @@ internal sealed class ClusterConnectionOptions
             addresses,
             redisConnection,
             parseResult.GetValue(clusterId) ?? DefaultClusterName,
-            parseResult.GetValue(serviceId) ?? DefaultClusterName);
+            parseResult.GetValue(serviceId) ?? DefaultClusterName,
+            parseResult.GetValue(tlsCertificate));
     }
 
     private static string[] DefaultGateways()

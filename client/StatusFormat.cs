@@ -35,7 +35,11 @@ internal static class StatusFormat
 
     public static string Workers(RunStatus status) => Invariant($"{status.ActiveWorkers} / {status.TargetWorkers}");
 
-    public static string Optional(string? text) => string.IsNullOrEmpty(text) ? "-" : text;
+    public static string Quality(QualityScore? score) => score is null
+        ? "-"
+        : Invariant($"{score.Average:0.0} at step {score.Step} (") + string.Join(", ", score.LevelSizes.Zip(score.Levels, (size, value) => Invariant($"{size}px {value:0.0}"))) + ")";
+
+        public static string Optional(string? text) => string.IsNullOrEmpty(text) ? "-" : text;
 
     /// <summary>One line with every field, for logs that are not a terminal.</summary>
     public static string Line(RunStatus status)

@@ -5,4 +5,5 @@ namespace Orleans.Gan.Contracts;
 public sealed record DiscriminatorGradients(
     [property: Id(0)] long Step,
     [property: Id(1)] int Worker,
-    [property: Id(2)] byte[] Gradients);
+    [property: Id(2)] byte[] Gradients,
+    [property: Id(3)] WorkerTiming Timing);

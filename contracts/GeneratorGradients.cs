@@ -11,4 +11,5 @@ public sealed record GeneratorGradients(
     [property: Id(2)] byte[] Gradients,
     [property: Id(3)] byte[] GeneratorStatistics,
     [property: Id(4)] byte[] DiscriminatorStatistics,
-    [property: Id(5)] TrainingMetrics Metrics);
+    [property: Id(5)] TrainingMetrics Metrics,
+    [property: Id(6)] WorkerTiming Timing);

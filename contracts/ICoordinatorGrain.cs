@@ -25,4 +25,7 @@ public interface ICoordinatorGrain : IGrainWithStringKey
 
     /// <summary>The newest generator, or null when the run is not in memory.</summary>
     Task<GeneratorSnapshot?> GetGenerator();
+
+    /// <summary>Loss_D and Loss_G since the run was started on this activation, thinned to a few thousand points.</summary>
+    Task<IReadOnlyList<LossPoint>> GetLossHistory();
 }

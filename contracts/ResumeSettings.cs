@@ -15,7 +15,8 @@ public sealed record ResumeSettings(
     [property: Id(4)] string? Dataset = null,
     [property: Id(5)] int? SyntheticFaces = null,
     [property: Id(6)] int? SampleEvery = null,
-    [property: Id(7)] int? CheckpointEvery = null)
+    [property: Id(7)] int? CheckpointEvery = null,
+    [property: Id(8)] int? QualityEvery = null)
 {
     /// <summary>The stored settings with the ones given here in their place.</summary>
     public RunSettings ApplyTo(RunSettings saved) => saved with
@@ -27,5 +28,6 @@ public sealed record ResumeSettings(
         SyntheticFaces = SyntheticFaces ?? saved.SyntheticFaces,
         SampleEvery = SampleEvery ?? saved.SampleEvery,
         CheckpointEvery = CheckpointEvery ?? saved.CheckpointEvery,
+        QualityEvery = QualityEvery ?? saved.QualityEvery,
     };
 }

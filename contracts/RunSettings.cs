@@ -10,6 +10,7 @@ namespace Orleans.Gan.Contracts;
 /// <param name="SyntheticFaces">How many synthetic faces to make when <paramref name="Dataset"/> is null.</param>
 /// <param name="SampleEvery">Writes a faces grid every this many steps (and at each epoch's end); 0 only at epoch ends.</param>
 /// <param name="CheckpointEvery">Writes a checkpoint every this many steps (and at each epoch's end); 0 only at epoch ends.</param>
+/// <param name="QualityEvery">Scores the samples (SWD against held-out images) every this many steps and at each epoch's end; 0 only at epoch ends.</param>
 [GenerateSerializer, Immutable]
 public sealed record RunSettings(
     [property: Id(0)] string Run,
@@ -30,4 +31,5 @@ public sealed record RunSettings(
     [property: Id(15)] int? GeneratorFeatures = null,
     [property: Id(16)] int? DiscriminatorFeatures = null,
     [property: Id(17)] double? Dropout = null,
-    [property: Id(18)] double? RealLabel = null);
+    [property: Id(18)] double? RealLabel = null,
+    [property: Id(19)] int QualityEvery = 0);

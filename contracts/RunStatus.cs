@@ -6,6 +6,7 @@ namespace Orleans.Gan.Contracts;
 /// <param name="ImagesPerSecond">Real images consumed per second over the last steps, all workers together.</param>
 /// <param name="LatestGrid">The path of the newest faces grid on the coordinator's silo, if one was written.</param>
 /// <param name="Message">Why a run failed, or what it is preparing.</param>
+/// <param name="Quality">The newest sample-quality score: SWD x10³ against held-out images, lower is better.</param>
 [GenerateSerializer, Immutable]
 public sealed record RunStatus(
     [property: Id(0)] string Run,
@@ -20,7 +21,8 @@ public sealed record RunStatus(
     [property: Id(9)] int TargetWorkers,
     [property: Id(10)] int SkippedFiles,
     [property: Id(11)] string? LatestGrid,
-    [property: Id(12)] string? Message)
+    [property: Id(12)] string? Message,
+    [property: Id(13)] QualityScore? Quality = null)
 {
     public static RunStatus Unknown(string run) => new(run, RunPhase.Unknown, 0, 0, 0, 0, null, 0, 0, 0, 0, null, null);
 

@@ -13,4 +13,7 @@ public sealed record WeightSet(
     [property: Id(2)] byte[] DiscriminatorParameters,
     [property: Id(3)] byte[] GeneratorStatistics,
     [property: Id(4)] byte[] DiscriminatorStatistics,
-    [property: Id(5)] ulong Checksum);
+    [property: Id(5)] ulong Checksum)
+{
+    public long Bytes => (long)GeneratorParameters.Length + DiscriminatorParameters.Length + GeneratorStatistics.Length + DiscriminatorStatistics.Length;
+}

@@ -1,4 +1,7 @@
+using System.Text.Json.Serialization;
 using Orleans.Gan.Silo;
+using Orleans.Gan.Silo.Telemetry;
+using Orleans.Gan.Silo.Web;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
 builder.Configuration.AddEnvironmentVariables("ORLEANS_GAN_");
@@ -7,10 +10,15 @@ var settings = (builder.Configuration.GetSection(SiloSettings.Section).Get<SiloS
 
 var device = TorchSetup.Apply(settings);
 builder.WebHost.UseUrls(settings.HttpUrl);
+builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss.fff "));
 builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings));
+builder.Services.AddSiloMetrics(settings);
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
 var app = builder.Build();
 app.MapGet("/healthz", () => Results.Ok(new { silo = settings.Name, device }));
+app.MapPrometheusScrapingEndpoint();
+app.MapFacesPage(settings.RunsDirectory);
 app.Logger.LogInformation("Silo {Name} on {Device} with {Threads} torch threads; HTTP on {Url}", settings.Name, device,
     TorchSharp.torch.get_num_threads(), settings.HttpUrl);
 await app.RunAsync();

@@ -1,6 +1,9 @@
 using System.Net;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
+using Orleans.Gan.Contracts;
 using Orleans.Gan.Grains.Hosting;
+using StackExchange.Redis;
 
 namespace Orleans.Gan.Silo;
 
@@ -19,6 +22,8 @@ public static class SiloConfiguration
         if (settings.Clustering == "redis")
         {
             silo.UseRedisClustering(settings.Redis!);
+            // Runs' records and the run catalog, so that a run resumes on any host after its coordinator's host dies.
+            silo.AddRedisGrainStorage(TrainingStorage.Name, o => o.ConfigurationOptions = ConfigurationOptions.Parse(settings.Redis!));
             silo.ConfigureEndpoints(address, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
         }
         else
@@ -27,6 +32,14 @@ public static class SiloConfiguration
                 new IPEndPoint(IPAddress.Loopback, settings.PrimarySiloPort), settings.ServiceId, settings.ClusterId);
         }
 
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            // A lost silo stalls every step, so it must be declared dead in seconds, not Orleans' default of about
+            // ten (5 s probes, 3 missed); GPU steps are short and a slow probe answer is rare on a training cluster.
+            o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            o.NumMissedProbesLimit = 2;
+        });
+
         var stepTimeout = TimeSpan.FromSeconds(settings.StepTimeoutSeconds);
         silo.Configure<SiloMessagingOptions>(o =>
         {
@@ -34,6 +47,17 @@ public static class SiloConfiguration
             // The default 30 s would hide a lost worker behind a generic timeout; one step's deadline fits.
             o.ResponseTimeout = stepTimeout;
         });
+        if (settings.TlsCertificate is { } path)
+        {
+            var certificate = ClusterCertificate.Load(path, "--tls-certificate");
+            silo.UseTls(certificate, o =>
+            {
+                o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+                o.RemoteCertificateValidation = (remote, _, _) => ClusterCertificate.IsClusterPeer(certificate, remote);
+                o.OnAuthenticateAsClient = (_, ssl) => ssl.TargetHost = ClusterCertificate.TargetHost(certificate);
+            });
+        }
+
         silo.AddGanTraining(o =>
         {
             o.DataDirectory = settings.DataDirectory;

@@ -46,6 +46,9 @@ public sealed class SiloSettings
 
     public int StepTimeoutSeconds { get; set; } = 120;
 
+    /// <summary>A PKCS#12 file: with it, silo-to-silo and client traffic is mutual TLS, and only holders of the same certificate connect.</summary>
+    public string? TlsCertificate { get; set; }
+
     /// <summary>Command-line switches and the settings they set.</summary>
     public static Dictionary<string, string> CommandLineSwitches { get; } = new()
     {
@@ -64,6 +67,7 @@ public sealed class SiloSettings
         ["--device"] = $"{Section}:{nameof(Device)}",
         ["--threads"] = $"{Section}:{nameof(Threads)}",
         ["--step-timeout"] = $"{Section}:{nameof(StepTimeoutSeconds)}",
+        ["--tls-certificate"] = $"{Section}:{nameof(TlsCertificate)}",
     };
 
     /// <summary>Throws naming the first setting out of range, before anything starts listening.</summary>
@@ -84,6 +88,8 @@ public sealed class SiloSettings
             throw new ArgumentException($"--device must be auto, cpu or cuda, not '{Device}'.");
         if (Threads < 0)
             throw new ArgumentException($"--threads must be 0 (every core) or more, not {Threads}.");
+        if (TlsCertificate is not null && !File.Exists(TlsCertificate))
+            throw new ArgumentException($"--tls-certificate '{TlsCertificate}' does not exist.");
         if (StepTimeoutSeconds < 1)
             throw new ArgumentException($"--step-timeout must be at least 1 second, not {StepTimeoutSeconds}.");
         return this;

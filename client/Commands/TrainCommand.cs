@@ -80,6 +80,14 @@ internal sealed class TrainCommand
         DefaultValueFactory = _ => 100,
     }.AtLeast(0);
 
+    private readonly Option<int> qualityEvery = new Option<int>("--quality-every")
+    {
+        Description = "Score the samples (sliced Wasserstein distance to held-out images, lower is better) every this "
+            + "many steps and at each epoch's end; 0 only at epoch ends. Each score takes a few seconds on a CPU.",
+        HelpName = "K",
+        DefaultValueFactory = _ => 0,
+    }.AtLeast(0);
+
     private readonly Option<long> maxSteps = new Option<long>("--max-steps")
     {
         Description = "Stop after this many steps in all, even before --epochs are done; 0 for no limit.",
@@ -104,7 +112,8 @@ internal sealed class TrainCommand
     private readonly Option<string?> resume = new Option<string?>("--resume")
     {
         Description = "Continue this run from its newest checkpoint, with the settings stored there; --workers, --epochs, "
-            + "--max-steps, --dataset, --synthetic-faces, --sample-every and --checkpoint-every replace them when given.",
+            + "--max-steps, --dataset, --synthetic-faces, --sample-every, --checkpoint-every and --quality-every replace them "
+            + "when given.",
         HelpName = "RUN",
     }.RunName();
 
@@ -121,7 +130,7 @@ internal sealed class TrainCommand
         var command = new Command("train", "Start a training run on the cluster and watch it until it ends. "
             + "Ctrl+C stops watching; the run goes on.")
         {
-            workers, model, epochs, batchSize, dataset, run, seed, sampleEvery, checkpointEvery, maxSteps,
+            workers, model, epochs, batchSize, dataset, run, seed, sampleEvery, checkpointEvery, qualityEvery, maxSteps,
             syntheticFaces, learningRate, resume, detach,
         };
         command.Validators.Add(result =>
@@ -180,7 +189,7 @@ internal sealed class TrainCommand
     {
         T? Given<T>(Option<T> option) where T : struct => IsGiven(parseResult.GetResult(option)) ? parseResult.GetValue(option) : null;
         return new ResumeSettings(resumed, Given(workers), Given(epochs), Given(maxSteps), parseResult.GetValue(dataset),
-            Given(syntheticFaces), Given(sampleEvery), Given(checkpointEvery));
+            Given(syntheticFaces), Given(sampleEvery), Given(checkpointEvery), Given(qualityEvery));
     }
 
     private static bool IsGiven(SymbolResult? result) => result is OptionResult { Implicit: false };
@@ -197,7 +206,8 @@ internal sealed class TrainCommand
         SyntheticFaces: parseResult.GetValue(syntheticFaces),
         SampleEvery: parseResult.GetValue(sampleEvery),
         CheckpointEvery: parseResult.GetValue(checkpointEvery),
-        LearningRate: parseResult.GetValue(learningRate));
+        LearningRate: parseResult.GetValue(learningRate),
+        QualityEvery: parseResult.GetValue(qualityEvery));
 
     private static async Task<int> TrainAsync(
         ICoordinatorGrain coordinator,

@@ -38,7 +38,7 @@ wait_for_port 30001
 
 run="demo-$(date +%Y%m%d-%H%M%S)"
 for ((i = 1; i <= $#; i++)); do [[ "${!i}" == --run ]] && { next=$((i + 1)); run="${!next}"; }; done
-echo "== training run $run"
+echo "== training run $run; watch it on http://127.0.0.1:8081/ (faces page) and http://127.0.0.1:8081/metrics"
 # The demo's defaults, each left out where the caller gives the same flag.
 args=()
 for default in "--workers 2" "--run $run" "--epochs 1" "--batch-size 32" "--synthetic-faces 2048" "--sample-every 10"; do

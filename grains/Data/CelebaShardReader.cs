@@ -209,7 +209,8 @@ public sealed class CelebaShardReader
         return new ShardCache(key, count, skipped, pixels);
     }
 
-    private static PreprocessResult ReadAndProcess(CelebaSource source, FacePreprocessor preprocessor, string name)
+    /// <summary>One file through the preprocessor, refusing oversized files before reading them.</summary>
+    internal static PreprocessResult ReadAndProcess(CelebaSource source, FacePreprocessor preprocessor, string name)
     {
         long size = source.SizeOf(name);
         if (size > MaxFileBytes)

@@ -40,7 +40,7 @@ public sealed class ResumeTests(ClusterFixture fixture)
         await coordinator.WaitForEnd();
 
         var state = CheckpointFile.ReadState(Folder("stored").CheckpointPath(2));
-        Assert.Equal(new RunPlan(Epochs: 3, MaxSteps: 2, Dataset: null, settings.SyntheticFaces, SampleEvery: 7, CheckpointEvery: 5), state.Plan);
+        Assert.Equal(new RunPlan(Epochs: 3, MaxSteps: 2, Dataset: null, settings.SyntheticFaces, SampleEvery: 7, CheckpointEvery: 5, QualityEvery: 0), state.Plan);
         Assert.Equal((settings.BatchSize, settings.Seed, 8), (state.Config.BatchSize, state.Config.Seed, state.Config.Model.GeneratorFeatures));
     }
 

@@ -16,10 +16,10 @@ public sealed class BadInputCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Cluster = await RedisCluster.StartAsync(["silo-a"]);
+        Cluster = await RedisCluster.StartAsync(Path.Combine(Path.GetTempPath(), "orleans-gan-e2e", Guid.NewGuid().ToString("N")), "silo-a");
         var template = await Cluster.Client(["train", "--run", Template, "--max-steps", "2", .. TinyRun]);
         if (template.ExitCode != 0)
-            throw new InvalidOperationException($"The template run failed:\n{template.Output}{Cluster.SiloLogs()}");
+            throw new InvalidOperationException($"The template run failed:\n{template.Output}{Cluster.Logs}");
     }
 
     public string CheckpointsOf(string run) => Path.Combine(Cluster.RunsDirectory, run, "checkpoints");

@@ -46,9 +46,9 @@ public sealed class BadInputTests(BadInputCluster fixture) : IClassFixture<BadIn
 
         var train = await Cluster.Client("train", "--run", "damaged-images", "--dataset", dataset, "--workers", "1", "--batch-size", "2", "--max-steps", "1");
 
-        Assert.True(train.ExitCode == 0, train.Output + Cluster.SiloLogs());
+        Assert.True(train.ExitCode == 0, train.Output + Cluster.Logs);
         Assert.Matches(@"Skipped files\s+│\s+3\s+│", train.Output);
-        Assert.All(new[] { "000002.jpg", "000003.jpg", "000004.jpg" }, name => Assert.Contains($"Skipping {name}", Cluster.SiloLogs()));
+        Assert.All(new[] { "000002.jpg", "000003.jpg", "000004.jpg" }, name => Assert.Contains($"Skipping {name}", Cluster.Logs));
     }
 
     [Fact]
@@ -88,11 +88,11 @@ public sealed class BadInputTests(BadInputCluster fixture) : IClassFixture<BadIn
 
         var resume = await Cluster.Client("train", "--resume", "cut", "--max-steps", "3");
 
-        Assert.True(resume.ExitCode == 0, resume.Output + Cluster.SiloLogs());
+        Assert.True(resume.ExitCode == 0, resume.Output + Cluster.Logs);
         Assert.Contains("Continuing run cut after step 1", resume.Output);
         Assert.Contains("step 3 / 3", resume.Output);
         Assert.Equal(bytes, File.ReadAllBytes(truncated + ".damaged"));
-        Assert.Contains($"{truncated} is not a readable checkpoint", Cluster.SiloLogs());
+        Assert.Contains($"{truncated} is not a readable checkpoint", Cluster.Logs);
         Assert.True(File.Exists(fixture.Checkpoint("cut", 1)) && File.Exists(fixture.Checkpoint("cut", 3)));
     }
 
@@ -105,10 +105,10 @@ public sealed class BadInputTests(BadInputCluster fixture) : IClassFixture<BadIn
 
         var sample = await Cluster.Client("sample", "--run", "not-a-checkpoint", "--count", "4", "--out", grid);
 
-        Assert.True(sample.ExitCode == 0, sample.Output + Cluster.SiloLogs());
+        Assert.True(sample.ExitCode == 0, sample.Output + Cluster.Logs);
         Assert.True(File.Exists(grid));
         Assert.Equal("notes, saved under the wrong name", File.ReadAllText(fixture.Checkpoint("not-a-checkpoint", 2)));
-        Assert.Contains($"{fixture.Checkpoint("not-a-checkpoint", 2)} is not a readable checkpoint", Cluster.SiloLogs());
+        Assert.Contains($"{fixture.Checkpoint("not-a-checkpoint", 2)} is not a readable checkpoint", Cluster.Logs);
     }
 
     [Fact]

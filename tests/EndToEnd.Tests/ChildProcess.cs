@@ -5,7 +5,7 @@ using System.Text;
 
 namespace Orleans.Gan.EndToEnd.Tests;
 
-/// <summary>A process started by a test, its output kept for the failure message, stopped with SIGTERM or SIGKILL.</summary>
+/// <summary>A process started by a test, its output kept for the failure message, stopped with SIGTERM.</summary>
 internal sealed class ChildProcess : IDisposable
 {
     private readonly Process process;
@@ -78,12 +78,17 @@ internal sealed class ChildProcess : IDisposable
     {
         if (!process.HasExited)
             Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
+        return await WaitForExit(timeout);
+    }
+
+    public async Task<int> WaitForExit(TimeSpan timeout)
+    {
         using var cancel = new CancellationTokenSource(timeout);
         await process.WaitForExitAsync(cancel.Token);
         return process.ExitCode;
     }
 
-    /// <summary>SIGKILL to the process and its children, as kill -9 or a power cut: no shutdown code runs.</summary>
+    /// <summary>SIGKILL, as when a node dies: no shutdown, no goodbye to the cluster.</summary>
     public void Kill()
     {
         process.Kill(entireProcessTree: true);

@@ -1,136 +1,132 @@
+using System.Text.Json;
+
 namespace Orleans.Gan.EndToEnd.Tests;
 
 /// <summary>
-/// The multi-host set-up on one machine, in a temporary folder: a real redis-server for membership and silo
-/// processes. Each silo keeps its ports for the whole test, so that one restarted after a kill takes over its old
-/// address and Orleans retires the dead incarnation at once instead of probing it for half a minute.
+/// The multi-host set-up on one machine: a real redis-server for membership and silo processes that find each other
+/// through it, each with its own ports, sharing one data and one runs folder. Silos can be killed and started again,
+/// on new ports or on their old ones.
 /// </summary>
 internal sealed class RedisCluster : IDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
-    private readonly List<ChildProcess> started = [];
-    private readonly List<ChildProcess> everySilo = [];
-    private readonly Dictionary<string, ChildProcess> silos = [];
-    private readonly Dictionary<string, (int Silo, int Gateway, int Http)> ports;
-    private readonly string[] redisArguments;
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly List<ChildProcess> processes = [];
+    private readonly string clusterId = $"e2e-{Guid.NewGuid():N}";
 
-    private RedisCluster(string[] siloNames, string[] redisArguments)
+    private RedisCluster(string work, string connection)
     {
-        Directory.CreateDirectory(Work);
-        ports = siloNames.ToDictionary(name => name, _ => (ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort()));
-        this.redisArguments = redisArguments;
+        Work = work;
+        Connection = connection;
     }
 
-    public string Work { get; } = Path.Combine(Path.GetTempPath(), "orleans-gan-e2e", Guid.NewGuid().ToString("N"));
+    public string Work { get; }
 
     public string RunsDirectory => Path.Combine(Work, "runs");
 
-    public string Connection { get; private set; } = "";
+    /// <summary>The StackExchange.Redis connection string the silos and the client use, password included.</summary>
+    public string Connection { get; }
 
-    public string ClusterId { get; } = $"e2e-{Guid.NewGuid():N}";
+    /// <summary>The silos by name; a restarted silo replaces its entry.</summary>
+    public Dictionary<string, Silo> Silos { get; } = [];
 
-    /// <summary>What every client command needs to find these silos.</summary>
-    public string[] ClientArguments => ["--redis", Connection, "--cluster-id", ClusterId];
+    /// <summary>What the client needs to find this cluster.</summary>
+    public string[] ClientArguments => ["--redis", Connection, "--cluster-id", clusterId];
 
-    /// <summary>Starts redis-server and the silos; <paramref name="password"/> makes Redis require it of everyone.</summary>
-    public static async Task<RedisCluster> StartAsync(string[] siloNames, string? password = null)
+    public string Logs => string.Join("\n", Silos.Values.Select(s => $"---- {s.Name} ----\n{s.Process.Output}"));
+
+    public static Task<RedisCluster> StartAsync(string work, params string[] siloNames) => StartAsync(work, null, siloNames);
+
+    /// <summary>With <paramref name="redisPassword"/>, Redis refuses every connection that does not give it.</summary>
+    public static async Task<RedisCluster> StartAsync(string work, string? redisPassword, string[] siloNames)
     {
-        var cluster = new RedisCluster(siloNames, password is null ? [] : ["--requirepass", password]);
-        try
-        {
-            var port = await cluster.StartRedisAsync();
-            cluster.Connection = password is null ? $"127.0.0.1:{port}" : $"127.0.0.1:{port},password={password}";
-            await cluster.StartSilosAsync();
-            return cluster;
-        }
-        catch
-        {
-            cluster.Dispose();
-            throw;
-        }
+        Directory.CreateDirectory(work);
+        var redisServer = InstalledTool.Require("/usr/bin/redis-server", "redis-server");
+        var port = ChildProcess.FreePort();
+        string[] requirePass = redisPassword is null ? [] : ["--requirepass", redisPassword];
+        var redis = ChildProcess.Start(redisServer, ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. requirePass], work);
+        var cluster = new RedisCluster(work, redisPassword is null ? $"127.0.0.1:{port}" : $"127.0.0.1:{port},password={redisPassword}");
+        cluster.processes.Add(redis);
+        await redis.WaitForPort(port, StartTimeout);
+        foreach (var name in siloNames)
+            await cluster.StartSiloAsync(name);
+        return cluster;
     }
 
-    /// <summary>
-    /// Starts every silo that is not running, all at once, and waits until each is an active member. The gateway
-    /// accepts connections seconds earlier, while the silo is still joining; after a restart its dead incarnation is
-    /// then still listed as active and requests can be routed to it. The HTTP endpoint opens once the silo is active.
-    /// </summary>
-    public async Task StartSilosAsync()
-    {
-        var starting = ports.Where(silo => !silos.ContainsKey(silo.Key))
-            .Select(silo => (Process: silos[silo.Key] = KeepSilo(ChildProcess.Start("dotnet", SiloArguments(silo.Key, Connection, silo.Value), Work)),
-                silo.Value.Http))
-            .ToList();
-        await Task.WhenAll(starting.Select(silo => silo.Process.WaitForPort(silo.Http, StartTimeout)));
-    }
+    public Task<Silo> StartSiloAsync(string name) =>
+        StartSiloAsync(name, new SiloPorts(ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort()));
 
     /// <summary>
-    /// A silo expected to stop by itself (a refused Redis connection, say), on ports of its own and with
-    /// <paramref name="connection"/>, run to its exit.
+    /// Starts killed silos again under their names and on their ports, as service managers restart them on their hosts:
+    /// each retires its dead incarnation at its address at once. All at once, since a silo joins only after reaching
+    /// every silo listed as active: one started alone waits for the others' dead incarnations, which no live silo is
+    /// left to declare dead.
     /// </summary>
+    public async Task RestartSilosAsync(IEnumerable<Silo> killed)
+    {
+        var starting = killed.Select(silo => Launch(silo.Name, silo.Ports)).ToList();
+        foreach (var silo in starting)
+            await silo.Process.WaitForPort(silo.Ports.Http, StartTimeout);
+    }
+
+    /// <summary>A silo expected to stop by itself (Redis refuses it, say), with another connection string, run to its exit.</summary>
     public Task<(int ExitCode, string Output)> RunSilo(string name, string connection, TimeSpan timeout) =>
-        ChildProcess.Run("dotnet", SiloArguments(name, connection, (ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort())),
+        ChildProcess.Run("dotnet", SiloArguments(name, connection, new SiloPorts(ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort())),
             Work, timeout);
-
-    /// <summary>SIGKILL to every silo: nothing is flushed, released or written on the way down.</summary>
-    public void KillSilos()
-    {
-        foreach (var silo in silos.Values)
-            silo.Kill();
-        silos.Clear();
-    }
-
-    /// <summary>SIGTERM to every silo, and their exit codes.</summary>
-    public async Task<int[]> TerminateSilosAsync()
-    {
-        var codes = await Task.WhenAll(silos.Values.Select(silo => silo.Terminate(TimeSpan.FromSeconds(60))));
-        silos.Clear();
-        return codes;
-    }
 
     /// <summary>Runs the client binary against this cluster.</summary>
     public Task<(int ExitCode, string Output)> Client(params string[] arguments) =>
         ChildProcess.Run("dotnet", [Binaries.Client, .. arguments, .. ClientArguments], Work, TimeSpan.FromMinutes(5));
 
-    /// <summary>Everything every silo printed, for failure messages.</summary>
-    public string SiloLogs() => string.Join("\n", everySilo.Select(silo => $"---- silo ----\n{silo.Output}"));
-
     public void Dispose()
     {
-        foreach (var process in started)
+        foreach (var process in processes)
             process.Dispose();
         if (Directory.Exists(Work))
             Directory.Delete(Work, recursive: true);
     }
 
-    private async Task<int> StartRedisAsync()
+    /// <summary>
+    /// Waits for the silo's HTTP endpoint, which opens once the silo is an active member. Its gateway accepts clients
+    /// seconds earlier, while it is still joining; after a restart, requests sent then can be routed to its dead
+    /// incarnation, which is still listed as active.
+    /// </summary>
+    private async Task<Silo> StartSiloAsync(string name, SiloPorts ports)
     {
-        const string redisServer = "/usr/bin/redis-server";
-        if (!File.Exists(redisServer))
-            throw new InvalidOperationException("redis-server is not installed: apt-get install redis-server (.ci/run does).");
-        var port = ChildProcess.FreePort();
-        var redis = Keep(ChildProcess.Start(redisServer,
-            ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. redisArguments], Work));
-        await redis.WaitForPort(port, StartTimeout);
-        return port;
+        var silo = Launch(name, ports);
+        await silo.Process.WaitForPort(ports.Http, StartTimeout);
+        return silo;
     }
 
-    private string[] SiloArguments(string name, string connection, (int Silo, int Gateway, int Http) on) =>
+    private Silo Launch(string name, SiloPorts ports)
+    {
+        var process = ChildProcess.Start("dotnet", SiloArguments(name, Connection, ports), Work);
+        processes.Add(process);
+        return Silos[name] = new Silo(name, process, $"http://127.0.0.1:{ports.Http}", ports);
+    }
+
+    private string[] SiloArguments(string name, string connection, SiloPorts ports) =>
     [
-        Binaries.Silo, "--name", name, "--clustering", "redis", "--redis", connection, "--cluster-id", ClusterId,
-        "--silo-port", $"{on.Silo}", "--gateway-port", $"{on.Gateway}", "--http", $"http://127.0.0.1:{on.Http}",
+        Binaries.Silo, "--name", name, "--clustering", "redis", "--redis", connection, "--cluster-id", clusterId,
+        "--silo-port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}", "--http", $"http://127.0.0.1:{ports.Http}",
         "--data", Path.Combine(Work, "data"), "--runs", RunsDirectory, "--threads", "1",
     ];
 
-    private ChildProcess Keep(ChildProcess process)
-    {
-        started.Add(process);
-        return process;
-    }
+    public sealed record SiloPorts(int Silo, int Gateway, int Http);
 
-    private ChildProcess KeepSilo(ChildProcess silo)
+    public sealed record Silo(string Name, ChildProcess Process, string Url, SiloPorts Ports)
     {
-        everySilo.Add(silo);
-        return Keep(silo);
+        /// <summary>A run's step and phase as this silo's <c>/api/runs</c> reports them, or null if it lists no such run.</summary>
+        public async Task<(long Step, string Phase)?> RunProgressAsync(string run)
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            using var runs = JsonDocument.Parse(await http.GetStringAsync($"{Url}/api/runs"));
+            foreach (var summary in runs.RootElement.EnumerateArray())
+            {
+                var status = summary.GetProperty("status");
+                if (status.GetProperty("run").GetString() == run)
+                    return (status.GetProperty("step").GetInt64(), status.GetProperty("phase").GetString()!);
+            }
+            return null;
+        }
     }
 }

@@ -4,17 +4,18 @@ namespace Orleans.Gan.EndToEnd.Tests;
 /// A Redis that requires a password: silos and client work with it, and neither ever prints it, not when it is right
 /// and not when Redis refuses it. Logs end up in CI output and bug reports.
 /// </summary>
-public sealed class RedisPasswordTests : IAsyncLifetime
+public sealed class RedisPasswordTests : IDisposable
 {
     private const string Password = "Redis-Pa55-in-no-log";
     private const string WrongPassword = "Wrong-Pa55-in-no-log";
-    private RedisCluster cluster = null!;
-
-    public async Task InitializeAsync() => cluster = await RedisCluster.StartAsync(["silo-a"], Password);
+    private readonly string work = Path.Combine(Path.GetTempPath(), "orleans-gan-e2e", Guid.NewGuid().ToString("N"));
+    private RedisCluster? cluster;
 
     [Fact]
     public async Task Neither_silo_nor_client_prints_the_redis_password()
     {
+        cluster = await RedisCluster.StartAsync(work, Password, ["silo-a"]);
+
         var status = await cluster.Client("status", "no-such-run");
         Assert.True(status.ExitCode == 1, $"the client reached the silo through the password-protected Redis:\n{status.Output}");
         Assert.Contains("No run named 'no-such-run'", status.Output);
@@ -23,15 +24,12 @@ public sealed class RedisPasswordTests : IAsyncLifetime
         Assert.True(refused.ExitCode != 0, refused.Output);
         Assert.Contains("authentication failure", refused.Output);
 
-        Assert.All(await cluster.TerminateSilosAsync(), exitCode => Assert.Equal(0, exitCode));
+        foreach (var silo in cluster.Silos.Values)
+            Assert.Equal(0, await silo.Process.Terminate(TimeSpan.FromSeconds(60)));
         Assert.DoesNotContain(Password, status.Output);
-        Assert.DoesNotContain(Password, cluster.SiloLogs());
+        Assert.DoesNotContain(Password, cluster.Logs);
         Assert.DoesNotContain(WrongPassword, refused.Output);
     }
 
-    public Task DisposeAsync()
-    {
-        cluster.Dispose();
-        return Task.CompletedTask;
-    }
+    public void Dispose() => cluster?.Dispose();
 }

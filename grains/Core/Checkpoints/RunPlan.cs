@@ -6,4 +6,4 @@ namespace Orleans.Gan.Core.Checkpoints;
 /// </summary>
 /// <param name="MaxSteps">Steps in all, not steps more; 0 for no limit.</param>
 /// <param name="Dataset">A CelebA folder or zip as the silos see it; null for synthetic faces.</param>
-public sealed record RunPlan(int Epochs, long MaxSteps, string? Dataset, int SyntheticFaces, int SampleEvery, int CheckpointEvery);
+public sealed record RunPlan(int Epochs, long MaxSteps, string? Dataset, int SyntheticFaces, int SampleEvery, int CheckpointEvery, int QualityEvery);

@@ -15,12 +15,13 @@ public sealed class SiloNamePlacementDirector(IClusterMembershipService membersh
         var silo = GrainKeys.SiloOf(key)
             ?? throw new ArgumentException($"Grain key '{key}' does not name a silo (…@silo-name).");
         var members = membership.CurrentSnapshot.Members;
-        // A silo restarted under its old name is listed beside its dead incarnation for a while; the newest is the live one.
-        var address = context.GetCompatibleSilos(target)
+        // A silo restarted under the same name is a new incarnation; until the old one is declared dead both are
+        // listed, and only the newest can answer.
+        var newest = context.GetCompatibleSilos(target)
             .Where(address => members.TryGetValue(address, out var member) && member.Name == silo)
             .MaxBy(address => address.Generation);
-        return address is not null
-            ? Task.FromResult(address)
+        return newest is not null
+            ? Task.FromResult(newest)
             : throw new SiloUnavailableException($"Silo '{silo}' named by grain key '{key}' is not an active member of the cluster.");
     }
 }

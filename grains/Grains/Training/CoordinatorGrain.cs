@@ -2,11 +2,15 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Gan.Contracts;
+using Orleans.Gan.Data;
+using Orleans.Gan.Data.Synthetic;
 using Orleans.Gan.Core.Checkpoints;
 using Orleans.Gan.Core.Imaging;
 using Orleans.Gan.Core.Models;
+using Orleans.Gan.Core.Quality;
 using Orleans.Gan.Core.Training;
 using Orleans.Gan.Grains.Hosting;
+using Orleans.Gan.Grains.Telemetry;
 
 namespace Orleans.Gan.Grains.Training;
 
@@ -20,24 +24,29 @@ public sealed class CoordinatorGrain(
     IGrainFactory grains,
     IClusterMembershipService membership,
     IOptions<TrainingHostOptions> options,
+    GanMetrics metrics,
+    [PersistentState("run", TrainingStorage.Name)] IPersistentState<RunRecord> record,
     ILogger<CoordinatorGrain> logger) : Grain, ICoordinatorGrain
 {
     private const int GridFaces = 64;
     private readonly Stopwatch clock = new();
+    private LossHistory history = new();
     private RunStatus status = RunStatus.Unknown("");
     private RunSettings? settings;
     private GanNetworks? master;
     private GanOptimizers? optimizers;
     private NetworkBlocks? blocks;
-    private IReadOnlyList<IWorkerGrain> workers = [];
+    private SampleQualityProbe? quality;
+    private WorkerRoster? workers;
     private Task? loop;
     private CancellationTokenSource? stopping;
+    private bool stopRequested;
 
     private string Run => this.GetPrimaryKeyString();
 
     private TrainingHostOptions Host => options.Value;
 
-    public Task<RunStatus> Start(RunSettings newSettings)
+    public async Task<RunStatus> Start(RunSettings newSettings)
     {
         RefuseWhileActiveOrMisnamed(newSettings.Run);
         var saved = NewestState();
@@ -46,33 +55,18 @@ public sealed class CoordinatorGrain(
                 $"Run '{Run}' has a checkpoint, {saved.Value.Path}, written with other settings ({string.Join(", ", differences)}); "
                 + $"continuing it with these would not be the same training. Continue it with 'client train --resume {Run}', "
                 + "which takes its settings from the checkpoint, or choose another run name.");
-        return Task.FromResult(Begin(newSettings, saved));
+        await BeginRecordedAsync(newSettings, saved);
+        return status;
     }
 
-    public Task<RunStatus> Resume(ResumeSettings resume)
+    public async Task<RunStatus> Resume(ResumeSettings resume)
     {
         RefuseWhileActiveOrMisnamed(resume.Run);
         var saved = NewestState() ?? throw new InvalidOperationException(
             $"Run '{Run}' has no checkpoint to resume from in {new RunFolder(Host.RunsDirectory, Run).CheckpointsPath}.");
-        return Task.FromResult(Begin(resume.ApplyTo(saved.State.ToRunSettings(Run, saved.Path)), saved));
+        await BeginRecordedAsync(resume.ApplyTo(saved.State.ToRunSettings(Run, saved.Path)), saved);
+        return status;
     }
-
-    public Task<RunStatus> GetStatus() => Task.FromResult(status.Run.Length == 0 ? RunStatus.Unknown(Run) : status);
-
-    public Task<RunStatus> Stop()
-    {
-        if (status.IsActive)
-        {
-            stopping?.Cancel();
-            status = status with { Message = "Stopping after the step in flight." };
-        }
-        return GetStatus();
-    }
-
-    public Task<GeneratorSnapshot?> GetGenerator() => Task.FromResult(
-        settings is null || blocks is null
-            ? null
-            : new GeneratorSnapshot(settings, status.Step, blocks.GeneratorParameters.ReadValues(), blocks.GeneratorStatistics.ReadValues()));
 
     private void RefuseWhileActiveOrMisnamed(string run)
     {
@@ -103,7 +97,8 @@ public sealed class CoordinatorGrain(
         }
     }
 
-    private RunStatus Begin(RunSettings newSettings, (CheckpointState State, string Path)? resumingFrom)
+    /// <summary>Checks the settings, records the run as going (so that it outlives this silo) and starts it.</summary>
+    private async Task BeginRecordedAsync(RunSettings newSettings, (CheckpointState State, string Path)? resumingFrom)
     {
         if (newSettings.Workers < 1)
             throw new ArgumentException($"A run needs at least 1 worker, not {newSettings.Workers}.");
@@ -113,22 +108,60 @@ public sealed class CoordinatorGrain(
                 $"Run '{Run}' is at step {saved.State.Step} already ({saved.Path}); --max-steps counts every step from the "
                 + $"run's start, so give more than {saved.State.Step} to go on.");
 
-        settings = newSettings;
-        status = RunStatus.Unknown(Run) with
-        {
-            Phase = RunPhase.Preparing,
-            Step = resumingFrom?.State.Step ?? 0,
-            Epochs = newSettings.Epochs,
-            TargetWorkers = newSettings.Workers,
-        };
-        stopping = new CancellationTokenSource();
-        loop = RunAsync(newSettings, stopping.Token);
-        return status;
+        record.State = new RunRecord { Settings = newSettings, Active = true };
+        await record.WriteStateAsync();
+        await Catalog.Started(Run);
+        Begin(newSettings);
+        status = status with { Step = resumingFrom?.State.Step ?? 0 };
     }
+
+    /// <summary>A run whose record says it should be going resumes here: its last coordinator's silo is gone.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (record.State is { Active: true, Settings: { } saved })
+        {
+            logger.LogWarning("Run {Run} resumes on this silo from its stored record and newest checkpoint", Run);
+            Begin(saved);
+        }
+        return Task.CompletedTask;
+    }
+
+    private IRunCatalogGrain Catalog => grains.GetGrain<IRunCatalogGrain>(IRunCatalogGrain.Key);
+
+    private void Begin(RunSettings run)
+    {
+        settings = run;
+        history = new LossHistory();
+        status = RunStatus.Unknown(Run) with { Phase = RunPhase.Preparing, Epochs = run.Epochs, TargetWorkers = run.Workers };
+        stopping = new CancellationTokenSource();
+        stopRequested = false;
+        loop = RunAsync(run, stopping.Token);
+    }
+
+    public Task<RunStatus> GetStatus() => Task.FromResult(status.Run.Length == 0 ? RunStatus.Unknown(Run) : status);
+
+    public Task<RunStatus> Stop()
+    {
+        if (status.IsActive)
+        {
+            stopRequested = true;
+            stopping?.Cancel();
+            status = status with { Message = "Stopping after the step in flight." };
+        }
+        return GetStatus();
+    }
+
+    public Task<GeneratorSnapshot?> GetGenerator() => Task.FromResult(
+        settings is null || blocks is null
+            ? null
+            : new GeneratorSnapshot(settings, status.Step, blocks.GeneratorParameters.ReadValues(), blocks.GeneratorStatistics.ReadValues()));
+
+    public Task<IReadOnlyList<LossPoint>> GetLossHistory() => Task.FromResult(history.Points);
 
     private async Task RunAsync(RunSettings run, CancellationToken stop)
     {
         var folder = new RunFolder(Host.RunsDirectory, Run);
+        logger.LogInformation("Coordinator of run {Run} starts on this silo: {Workers} workers, model {Model}", Run, run.Workers, run.Model);
         try
         {
             var stepsPerEpoch = await PrepareAsync(run);
@@ -145,32 +178,20 @@ public sealed class CoordinatorGrain(
         {
             await ReleaseWorkersAsync();
         }
+        // Stopped by its silo shutting down, the run stays active in its record, and resumes elsewhere.
+        if (status.Phase != RunPhase.Stopped || stopRequested)
+            await EndRecordAsync();
     }
 
     /// <summary>Places the workers round-robin on the silos that are up, prepares their shards, builds the master.</summary>
     private async Task<int> PrepareAsync(RunSettings run)
     {
         var config = run.ToTrainingConfig();
-        var silos = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active)
-            .Select(m => m.Name)
-            // A silo restarted under its old name is listed twice until its previous incarnation is declared dead.
-            .Distinct()
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        if (silos.Count == 0)
-            throw new InvalidOperationException("No active silo to place workers on.");
-
-        var assignments = Enumerable.Range(0, run.Workers).Select(index =>
-        {
-            var silo = silos[index % silos.Count];
-            var shard = new ShardAssignment(run.Dataset, run.SyntheticFaces, index, run.Workers, config.Model.ImageSize, run.Seed);
-            return (Key: GrainKeys.Worker(Run, index, silo),
-                Assignment: new WorkerAssignment(run, index, GrainKeys.Shard(Run, index, run.Workers, silo), shard));
-        }).ToList();
+        var shardTemplate = new ShardAssignment(run.Dataset, run.SyntheticFaces, 0, run.Workers, config.Model.ImageSize, run.Seed);
+        workers = new WorkerRoster(grains, membership, run, shardTemplate, Host.StepTimeout, logger);
+        var silos = workers.ActiveSilos();
         status = status with { Message = $"Preparing {run.Workers} workers on {silos.Count} silos: {string.Join(", ", silos)}." };
-        workers = assignments.Select(a => grains.GetGrain<IWorkerGrain>(a.Key)).ToList();
-        var shards = await Task.WhenAll(assignments.Select((a, i) => workers[i].Prepare(a.Assignment)));
+        var shards = await workers.RebalanceAsync();
 
         int smallest = shards.Min(s => s.Images);
         int stepsPerEpoch = smallest / run.BatchSize;
@@ -195,7 +216,20 @@ public sealed class CoordinatorGrain(
             SkippedFiles = shards.Sum(s => s.SkippedFiles.Count),
             Message = resumeNote,
         };
+        metrics.RunPrepared(Run, status.ActiveWorkers, run.Workers, status.SkippedFiles);
+        quality = await PrepareQualityProbeAsync(run, config.Model.ImageSize);
         return stepsPerEpoch;
+    }
+
+    /// <summary>Held-out real images from the validation partition, read on this silo, for the sample-quality score.</summary>
+    private async Task<SampleQualityProbe?> PrepareQualityProbeAsync(RunSettings run, int imageSize)
+    {
+        var dataset = run.Dataset ?? await SyntheticDatasetFolder.EnsureAsync(Host.DataDirectory, run.SyntheticFaces);
+        var heldOut = await Task.Run(() => HeldOutImages.Read(dataset, SampleQualityProbe.Images, imageSize, line => logger.LogInformation("{Line}", line)));
+        if (heldOut.Count >= 2)
+            return new SampleQualityProbe(heldOut, run.Seed);
+        logger.LogWarning("Run {Run}: {Count} held-out images in {Dataset}; no sample-quality score", Run, heldOut.Count, dataset);
+        return null;
     }
 
     /// <summary>
@@ -229,31 +263,51 @@ public sealed class CoordinatorGrain(
             clock.Restart();
             int epoch = (int)(step / stepsPerEpoch), batchInEpoch = (int)(step % stepsPerEpoch);
 
+            await workers!.RebalanceAsync();
             var weights = WeightSets.Read(blocks!, step);
-            var discriminator = await FanOut(w => w.ComputeDiscriminatorGradients(new DiscriminatorPhaseRequest(step, epoch, batchInEpoch, weights)));
+            var discriminatorRequest = new DiscriminatorPhaseRequest(step, epoch, batchInEpoch, weights);
+            var fanOut = Stopwatch.StartNew();
+            var discriminator = await workers.CallAllAsync($"step {step}, D phase", w => w.ComputeDiscriminatorGradients(discriminatorRequest));
+            var discriminatorFanOut = fanOut.Elapsed;
+            var optimizer = Stopwatch.StartNew();
             blocks!.DiscriminatorParameters.WriteGradients(GradientAverager.Average(discriminator.Select(d => d.Gradients).ToList()));
             optimizers!.StepDiscriminator();
+            optimizer.Stop();
 
             var newDiscriminator = blocks.DiscriminatorParameters.ReadValues();
-            var generator = await FanOut(w => w.ComputeGeneratorGradients(new GeneratorPhaseRequest(step, newDiscriminator)));
+            fanOut.Restart();
+            // A worker moved in this phase has not seen the step's D phase; it redoes it on the same weights first.
+            var generator = await workers.CallAllAsync($"step {step}, G phase", w => w.ComputeGeneratorGradients(new GeneratorPhaseRequest(step, newDiscriminator)),
+                catchUp: w => w.ComputeDiscriminatorGradients(discriminatorRequest));
+            var generatorFanOut = fanOut.Elapsed;
+            optimizer.Start();
             blocks.GeneratorParameters.WriteGradients(GradientAverager.Average(generator.Select(g => g.Gradients).ToList()));
             optimizers.StepGenerator();
             blocks.GeneratorStatistics.WriteValues(GradientAverager.Average(generator.Select(g => g.GeneratorStatistics).ToList()));
             blocks.DiscriminatorStatistics.WriteValues(GradientAverager.Average(generator.Select(g => g.DiscriminatorStatistics).ToList()));
+            optimizer.Stop();
 
             step++;
-            var metrics = StepMetrics.Mean(generator.Select(g => g.Metrics.ToCore()).ToList());
+            var stepMetrics = StepMetrics.Mean(generator.Select(g => g.Metrics.ToCore()).ToList()).ToContract();
             status = status with
             {
                 Step = step,
                 Epoch = (int)(step / stepsPerEpoch),
-                Metrics = metrics.ToContract(),
-                ImagesPerSecond = run.Workers * run.BatchSize / clock.Elapsed.TotalSeconds,
+                Metrics = stepMetrics,
+                ImagesPerSecond = workers.Count * run.BatchSize / clock.Elapsed.TotalSeconds,
             };
+            history.Add(new LossPoint(step, stepMetrics.LossD, stepMetrics.LossG));
+            metrics.StepCompleted(Run, epoch, workers.Count * run.BatchSize, stepMetrics,
+                StepPhases.Split(discriminatorFanOut, discriminator.Select(d => d.Timing), generatorFanOut, generator.Select(g => g.Timing), optimizer.Elapsed),
+                bytesSent: workers.Count * (weights.Bytes + newDiscriminator.Length),
+                bytesReceived: discriminator.Sum(d => (long)d.Gradients.Length)
+                    + generator.Sum(g => (long)g.Gradients.Length + g.GeneratorStatistics.Length + g.DiscriminatorStatistics.Length));
 
             bool epochEnd = step % stepsPerEpoch == 0, last = step == status.TotalSteps;
             if (epochEnd || last || (run.SampleEvery > 0 && step % run.SampleEvery == 0))
                 WriteGrid(folder, run.Seed, step);
+            if (epochEnd || last || (run.QualityEvery > 0 && step % run.QualityEvery == 0))
+                ScoreSamples(step);
             if (epochEnd || last || (run.CheckpointEvery > 0 && step % run.CheckpointEvery == 0))
                 WriteCheckpoint(folder, run, step, stepsPerEpoch);
             DelayDeactivation(TimeSpan.FromMinutes(30));
@@ -262,56 +316,64 @@ public sealed class CoordinatorGrain(
             WriteCheckpoint(folder, run, step, stepsPerEpoch);
     }
 
-    /// <summary>
-    /// The same call to every worker at once, with the step's deadline: a worker that does not answer in time is
-    /// named in the error rather than waited for.
-    /// </summary>
-    private async Task<T[]> FanOut<T>(Func<IWorkerGrain, Task<T>> call)
-    {
-        var calls = workers.Select(call).ToList();
-        try
-        {
-            return await Task.WhenAll(calls).WaitAsync(Host.StepTimeout);
-        }
-        catch (TimeoutException)
-        {
-            var late = workers.Where((_, i) => !calls[i].IsCompleted).Select(w => w.GetPrimaryKeyString());
-            throw new TimeoutException(
-                $"Step {status.Step}: no answer within {Host.StepTimeout.TotalSeconds:0} s from {string.Join(", ", late)}.");
-        }
-    }
-
     private void WriteGrid(RunFolder folder, long seed, long step)
     {
         using var faces = FixedNoise.Sample(master!, seed, GridFaces);
         status = status with { LatestGrid = folder.WriteGrid(step, FaceGrid.ToPng(faces)) };
     }
 
+    private void ScoreSamples(long step)
+    {
+        if (quality is null)
+            return;
+        var score = quality.Measure(master!);
+        status = status with
+        {
+            Quality = new QualityScore(step, score.Average, [.. score.Levels.Select(l => l.Value)], [.. score.Levels.Select(l => l.Size)]),
+        };
+        metrics.SampleQuality(Run, score.Average);
+        logger.LogInformation("Run {Run} step {Step}: {Score}", Run, step, score);
+    }
+
     private void WriteCheckpoint(RunFolder folder, RunSettings run, long step, int stepsPerEpoch)
     {
+        var started = Stopwatch.GetTimestamp();
         var state = new CheckpointState(run.ToTrainingConfig(), step, (int)(step / stepsPerEpoch), (int)(step % stepsPerEpoch), run.Workers, run.ToPlan());
         CheckpointFile.Save(folder.CheckpointPath(step), master!, optimizers!, state);
+        metrics.CheckpointWritten(Run, Stopwatch.GetElapsedTime(started));
         folder.PruneCheckpoints(Host.CheckpointsToKeep);
     }
 
     private async Task ReleaseWorkersAsync()
     {
+        if (workers is not null)
+            await workers.ReleaseAsync();
+        status = status with { ActiveWorkers = 0 };
+        metrics.Workers(Run, 0, status.TargetWorkers);
+    }
+
+    private async Task EndRecordAsync()
+    {
         try
         {
-            await Task.WhenAll(workers.Select(w => w.Release())).WaitAsync(Host.StepTimeout);
+            record.State.Active = false;
+            await record.WriteStateAsync();
+            await Catalog.Ended(Run);
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Run {Run}: not every worker could be released", Run);
+            logger.LogWarning(e, "Run {Run} ended as {Phase} but its record could not be updated; it may be resumed", Run, status.Phase);
         }
-        status = status with { ActiveWorkers = 0 };
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    /// <summary>Lets the step in flight finish and the stop checkpoint be written before the networks are freed.</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         stopping?.Cancel();
+        if (loop is not null)
+            await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         optimizers?.Dispose();
         master?.Dispose();
-        return Task.CompletedTask;
+        quality?.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Gan.Contracts;
 using Orleans.Gan.Data;
@@ -41,7 +42,9 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
     public async Task<DiscriminatorGradients> ComputeDiscriminatorGradients(DiscriminatorPhaseRequest request)
     {
         var (current, settings) = Prepared();
+        var clock = Stopwatch.StartNew();
         var batch = await shard!.GetBatch(request.Epoch, request.BatchInEpoch, settings.BatchSize);
+        var dataWait = clock.Elapsed;
         var gradients = await Task.Run(() =>
         {
             WeightSets.Write(blocks!, request.Weights);
@@ -51,7 +54,8 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
             return blocks!.DiscriminatorParameters.ReadGradients();
         });
         stepInFlight = request.Step;
-        return new DiscriminatorGradients(request.Step, current.WorkerIndex, gradients);
+        return new DiscriminatorGradients(request.Step, current.WorkerIndex, gradients,
+            new WorkerTiming(dataWait.TotalSeconds, (clock.Elapsed - dataWait).TotalSeconds));
     }
 
     public async Task<GeneratorGradients> ComputeGeneratorGradients(GeneratorPhaseRequest request)
@@ -60,12 +64,14 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
         if (request.Step != stepInFlight)
             throw new InvalidOperationException(
                 $"Worker {current.WorkerIndex} was asked for G's gradients of step {request.Step} but computed D's for step {stepInFlight}.");
+        var clock = Stopwatch.StartNew();
         var result = await Task.Run(() =>
         {
             blocks!.DiscriminatorParameters.WriteValues(request.DiscriminatorParameters);
             var metrics = step!.ComputeGeneratorGradients();
             return new GeneratorGradients(request.Step, current.WorkerIndex, blocks.GeneratorParameters.ReadGradients(),
-                blocks.GeneratorStatistics.ReadValues(), blocks.DiscriminatorStatistics.ReadValues(), metrics.ToContract());
+                blocks.GeneratorStatistics.ReadValues(), blocks.DiscriminatorStatistics.ReadValues(), metrics.ToContract(),
+                new WorkerTiming(0, clock.Elapsed.TotalSeconds));
         });
         stepInFlight = -1;
         return result;

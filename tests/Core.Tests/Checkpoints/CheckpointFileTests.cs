@@ -16,7 +16,7 @@ public sealed class CheckpointFileTests : IDisposable
         var path = directory.Combine("run.safetensors");
         using var original = new LocalTrainer(config);
         Train(original, steps: 2, firstBatch: 0);
-        var plan = new RunPlan(Epochs: 4, MaxSteps: 10, Dataset: "/data/celeba", SyntheticFaces: 100, SampleEvery: 2, CheckpointEvery: 3);
+        var plan = new RunPlan(Epochs: 4, MaxSteps: 10, Dataset: "/data/celeba", SyntheticFaces: 100, SampleEvery: 2, CheckpointEvery: 3, QualityEvery: 4);
         var state = new CheckpointState(config, original.StepsDone, Epoch: 3, BatchInEpoch: 5, Workers: 1, plan);
         CheckpointFile.Save(path, original.Networks, original.Optimizers, state);
 

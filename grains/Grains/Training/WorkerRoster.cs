@@ -1,0 +1,191 @@
+using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.Logging;
+using Orleans.Gan.Contracts;
+
+namespace Orleans.Gan.Grains.Training;
+
+/// <summary>
+/// A run's workers: which silo each lives on, and calling all of them for one phase of a step. Worker i always
+/// trains on data shard i with the random streams of index i; only its silo changes. So when a silo is lost, its
+/// workers (and their shards) move to the surviving silos and redo the phase, and the step's result is the one the
+/// full cluster would have computed: nothing is lost or counted twice. When silos join, workers move back at the
+/// next step boundary so that they are spread round-robin over the silos again.
+/// </summary>
+public sealed class WorkerRoster(
+    IGrainFactory grains,
+    IClusterMembershipService membership,
+    RunSettings settings,
+    ShardAssignment shardTemplate,
+    TimeSpan deadline,
+    ILogger logger)
+{
+    // How often a waiting phase looks at membership, to give up on a worker whose silo was declared dead before
+    // the deadline comes.
+    private static readonly TimeSpan MembershipPoll = TimeSpan.FromMilliseconds(500);
+    private const int Attempts = 3;
+
+    // A silo that failed a call is not given workers again until membership has had time to declare it dead; one
+    // that was only slow comes back into the rotation after this.
+    private static readonly TimeSpan Quarantine = TimeSpan.FromSeconds(30);
+
+    private readonly string?[] silos = new string?[settings.Workers];
+    private readonly Dictionary<SiloAddress, DateTime> lost = [];
+
+    public int Count => silos.Length;
+
+    public IWorkerGrain this[int index] => grains.GetGrain<IWorkerGrain>(GrainKeys.Worker(settings.Run, index, SiloOf(index)));
+
+    public string SiloOf(int index) => silos[index] ?? throw new InvalidOperationException($"Worker {index} of run '{settings.Run}' is not placed.");
+
+    /// <summary>The silos that are up and have not failed a call lately, by name: the order workers are dealt to.</summary>
+    public IReadOnlyList<string> ActiveSilos()
+    {
+        var now = DateTime.UtcNow;
+        return membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !(lost.TryGetValue(m.SiloAddress, out var until) && until > now))
+            .Select(m => m.Name)
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Moves and prepares the workers that <see cref="WorkerPlacement.Balance"/> says should live elsewhere (all of
+    /// them the first time); returns the shards of the workers it placed.
+    /// </summary>
+    public async Task<IReadOnlyList<ShardInfo>> RebalanceAsync()
+    {
+        var prepared = new List<ShardInfo>();
+        for (int attempt = 1; ; attempt++)
+        {
+            var target = WorkerPlacement.Balance(silos, ActiveSilos());
+            var moves = Enumerable.Range(0, Count).Where(i => silos[i] != target[i]).ToList();
+            var placing = moves.ToDictionary(i => i, i => PlaceAsync(i, target[i]));
+            try
+            {
+                await Task.WhenAll(placing.Values);
+            }
+            catch (Exception) when (attempt < Attempts)
+            {
+                // The silos that could not take their workers are set aside, and those workers dealt again.
+            }
+            // A failure of the work itself, a data set that does not exist say, would follow the workers to every
+            // silo and end as "no active silo"; the user must see it as it is.
+            if (placing.Values.Select(t => t.Exception?.InnerException).FirstOrDefault(e => e is not null && !IsSiloFailure(e)) is { } workFailure)
+                ExceptionDispatchInfo.Capture(workFailure).Throw();
+            prepared.AddRange(placing.Values.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+            var failed = placing.Where(p => !p.Value.IsCompletedSuccessfully).Select(p => p.Key).ToList();
+            if (failed.Count == 0)
+                return prepared;
+            logger.LogWarning("Run {Run}: workers {Workers} could not be prepared on {Silos}; placing them elsewhere",
+                settings.Run, string.Join(", ", failed), string.Join(", ", failed.Select(i => target[i]).Distinct()));
+            foreach (var index in failed)
+                SetAside(target[index]);
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="phase"/> on every worker at once and returns the answers in worker order. A worker that
+    /// throws, misses the deadline or whose silo leaves the cluster is moved to another silo, brought up to the
+    /// phase with <paramref name="catchUp"/> (the earlier phases of the same step), and asked again.
+    /// </summary>
+    public async Task<T[]> CallAllAsync<T>(string name, Func<IWorkerGrain, Task<T>> phase, Func<IWorkerGrain, Task>? catchUp = null)
+    {
+        var results = new T[Count];
+        var pending = Enumerable.Range(0, Count).ToList();
+        var errors = new List<string>();
+        for (int attempt = 1; pending.Count > 0; attempt++)
+        {
+            var failed = await CallAsync(pending, phase, results, errors);
+            if (failed.Count == 0)
+                break;
+            if (attempt == Attempts)
+                throw new InvalidOperationException(
+                    $"{name}: workers {string.Join(", ", failed)} failed {Attempts} times: {string.Join(" | ", errors)}");
+
+            logger.LogWarning("Run {Run}, {Phase}: workers {Workers} failed ({Errors}); moving them and redoing their part",
+                settings.Run, name, string.Join(", ", failed), string.Join(" | ", errors));
+            foreach (var index in failed)
+                SetAside(SiloOf(index));
+            await RebalanceAsync();
+            if (catchUp is not null)
+                await Task.WhenAll(failed.Select(index => catchUp(this[index]))).WaitAsync(deadline);
+            pending = failed;
+            errors.Clear();
+        }
+        return results;
+    }
+
+    /// <summary>Releases every worker that can still be reached; the ones on lost silos went with them.</summary>
+    public async Task ReleaseAsync()
+    {
+        var placed = Enumerable.Range(0, Count).Where(i => silos[i] is not null).ToList();
+        try
+        {
+            await Task.WhenAll(placed.Select(i => this[i].Release())).WaitAsync(deadline);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Run {Run}: not every worker could be released", settings.Run);
+        }
+    }
+
+    private void SetAside(string silo)
+    {
+        foreach (var member in membership.CurrentSnapshot.Members.Values.Where(m => m.Name == silo && m.Status == SiloStatus.Active))
+            lost[member.SiloAddress] = DateTime.UtcNow + Quarantine;
+    }
+
+    private async Task<ShardInfo> PlaceAsync(int index, string silo)
+    {
+        var previous = silos[index];
+        var shard = shardTemplate with { ShardIndex = index };
+        var worker = grains.GetGrain<IWorkerGrain>(GrainKeys.Worker(settings.Run, index, silo));
+        var info = await worker.Prepare(new WorkerAssignment(settings, index, GrainKeys.Shard(settings.Run, index, Count, silo), shard))
+            .WaitAsync(deadline);
+        silos[index] = silo;
+        if (previous is not null)
+        {
+            logger.LogInformation("Run {Run}: worker {Index} moved from {From} to {To}", settings.Run, index, previous, silo);
+            Abandon(grains.GetGrain<IWorkerGrain>(GrainKeys.Worker(settings.Run, index, previous)).Release());
+        }
+        return info;
+    }
+
+    /// <summary>One attempt for the given workers; returns the ones that failed, with why in <paramref name="errors"/>.</summary>
+    private async Task<List<int>> CallAsync<T>(List<int> indices, Func<IWorkerGrain, Task<T>> phase, T[] results, List<string> errors)
+    {
+        var calls = indices.ToDictionary(i => i, i => phase(this[i]));
+        var all = Task.WhenAll(calls.Values);
+        var giveUp = DateTime.UtcNow + deadline;
+        while (!all.IsCompleted && DateTime.UtcNow < giveUp)
+        {
+            await Task.WhenAny(all, Task.Delay(MembershipPoll));
+            var active = ActiveSilos();
+            if (calls.Any(c => !c.Value.IsCompleted && !active.Contains(SiloOf(c.Key))))
+                break;
+        }
+
+        var failed = new List<int>();
+        foreach (var (index, call) in calls)
+        {
+            if (call.IsCompletedSuccessfully)
+            {
+                results[index] = call.Result;
+                continue;
+            }
+            failed.Add(index);
+            errors.Add(call.IsFaulted
+                ? $"worker {index} on {SiloOf(index)}: {call.Exception!.InnerException!.GetType().Name}: {call.Exception.InnerException.Message}"
+                : $"worker {index} on {SiloOf(index)}: no answer within {deadline.TotalSeconds:0} s or its silo left the cluster");
+            Abandon(call);
+        }
+        return failed;
+    }
+
+    /// <summary>Whether a failed call says something about the silo it went to (gone, unreachable, too slow).</summary>
+    private static bool IsSiloFailure(Exception e) => e is OrleansException or TimeoutException;
+
+    /// <summary>A call whose outcome no longer matters, e.g. to a lost silo; its fault is observed so it is not reported.</summary>
+    private static void Abandon(Task call) => call.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+}
