@@ -49,6 +49,21 @@ internal static class OptionValidators
         return option;
     }
 
+    /// <summary>Like System.CommandLine's AcceptOnlyFromAmong, but the message names the flag.</summary>
+    public static Option<string> OneOf(this Option<string> option, IReadOnlyCollection<string> values)
+    {
+        option.CompletionSources.Add(values.ToArray());
+        option.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string?>();
+            if (value is not null && !values.Contains(value))
+            {
+                result.AddError($"{option.Name} must be one of {string.Join(", ", values)}; got '{value}'.");
+            }
+        });
+        return option;
+    }
+
     public static Option<string?> RunName(this Option<string?> option)
     {
         option.Validators.Add(result =>

@@ -6,8 +6,17 @@ namespace Orleans.Gan.Contracts;
 /// </summary>
 public interface ICoordinatorGrain : IGrainWithStringKey
 {
-    /// <summary>Starts the run in the background, or continues it from its newest checkpoint. Refuses while it runs.</summary>
+    /// <summary>
+    /// Starts the run in the background, or continues it from its newest checkpoint when that was written with the same
+    /// networks, batch size, optimizer and seed (the run fails otherwise, naming the checkpoint). Refuses while it runs.
+    /// </summary>
     Task<RunStatus> Start(RunSettings settings);
+
+    /// <summary>
+    /// Continues the run from its newest checkpoint that can be read, with the settings stored there except those given.
+    /// Refuses, with an <see cref="InvalidOperationException"/>, while it runs or when it has no checkpoint.
+    /// </summary>
+    Task<RunStatus> Resume(ResumeSettings settings);
 
     Task<RunStatus> GetStatus();
 

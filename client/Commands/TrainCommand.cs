@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Orleans.Gan.Contracts;
 using Spectre.Console;
@@ -23,11 +24,12 @@ internal sealed class TrainCommand
         DefaultValueFactory = _ => 2,
     }.InRange(1, 64);
 
-    private readonly Option<string> model = new("--model")
+    private readonly Option<string> model = new Option<string>("--model")
     {
-        Description = "dcgan64: PyTorch's DCGAN example at 64x64. tutorial28: the small 28x28 tutorial model.",
+        Description = "dcgan64: PyTorch's DCGAN example at 64x64. tutorial28: the small 28x28 tutorial model. "
+            + "The model fixes the image size.",
         DefaultValueFactory = _ => "dcgan64",
-    };
+    }.OneOf(Models.Keys);
 
     private readonly Option<int> epochs = new Option<int>("--epochs")
     {
@@ -52,8 +54,8 @@ internal sealed class TrainCommand
 
     private readonly Option<string?> run = new Option<string?>("--run")
     {
-        Description = "The run's name: continue a run by starting it again under the same name. "
-            + "Default: run-<yyyyMMdd-HHmmss> from the local clock.",
+        Description = "The run's name. A run of this name that has checkpoints continues from its newest, provided "
+            + "--model, --batch-size, --lr and --seed are as before (see --resume). Default: run-<yyyyMMdd-HHmmss> from the local clock.",
         HelpName = "NAME",
     }.RunName();
 
@@ -107,15 +109,21 @@ internal sealed class TrainCommand
         DefaultValueFactory = _ => 2e-4,
     }.Positive();
 
+    private readonly Option<string?> resume = new Option<string?>("--resume")
+    {
+        Description = "Continue this run from its newest checkpoint, with the settings stored there; --workers, --epochs, "
+            + "--max-steps, --dataset, --synthetic-faces, --sample-every, --checkpoint-every and --quality-every replace them "
+            + "when given.",
+        HelpName = "RUN",
+    }.RunName();
+
     private readonly Option<bool> detach = new("--detach")
     {
         Description = "Return as soon as the run has started instead of watching it.",
     };
 
-    public TrainCommand()
-    {
-        model.AcceptOnlyFromAmong([.. Models.Keys]);
-    }
+    /// <summary>What the checkpoint fixes for an exact resume: the networks, the batch, the optimizer and the seed.</summary>
+    private IEnumerable<Option> FixedByCheckpoint => [model, batchSize, learningRate, seed];
 
     public Command Build()
     {
@@ -123,8 +131,20 @@ internal sealed class TrainCommand
             + "Ctrl+C stops watching; the run goes on.")
         {
             workers, model, epochs, batchSize, dataset, run, seed, sampleEvery, checkpointEvery, qualityEvery, maxSteps,
-            syntheticFaces, learningRate, detach,
+            syntheticFaces, learningRate, resume, detach,
         };
+        command.Validators.Add(result =>
+        {
+            if (!IsGiven(result.GetResult(resume)))
+                return;
+            if (IsGiven(result.GetResult(run)))
+                result.AddError("--run and --resume exclude each other: --resume names the run to continue.");
+            foreach (var fixedOption in FixedByCheckpoint.Where(o => IsGiven(result.GetResult(o))))
+            {
+                result.AddError($"{fixedOption.Name} cannot be given with --resume: the run continues with the {fixedOption.Name} "
+                    + "of its checkpoint. Start a new run to change it.");
+            }
+        });
         cluster.AddTo(command);
         command.SetAction(RunAsync);
         return command;
@@ -132,6 +152,20 @@ internal sealed class TrainCommand
 
     private Task<int> RunAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
+        bool detached = parseResult.GetValue(detach);
+        if (parseResult.GetValue(resume) is { } resumed)
+        {
+            ResumeSettings resumeSettings = ReadResumeSettings(parseResult, resumed);
+            return ClusterSession.RunAsync(
+                cluster,
+                parseResult,
+                client => TrainAsync(client.GetGrain<ICoordinatorGrain>(resumed), resumed, "resume",
+                    coordinator => coordinator.Resume(resumeSettings),
+                    started => $"{started.TargetWorkers} worker(s), {started.Epochs} epoch(s), the rest as its checkpoint",
+                    detached, cancellationToken),
+                cancellationToken);
+        }
+
         RunSettings settings = ReadSettings(parseResult);
         if (settings.Dataset is { } path && !File.Exists(path) && !Directory.Exists(path))
         {
@@ -139,13 +173,26 @@ internal sealed class TrainCommand
                 + "starting anyway, since the silos may see a different file system.");
         }
 
-        bool detached = parseResult.GetValue(detach);
         return ClusterSession.RunAsync(
             cluster,
             parseResult,
-            client => TrainAsync(client.GetGrain<ICoordinatorGrain>(settings.Run), settings, detached, cancellationToken),
+            client => TrainAsync(client.GetGrain<ICoordinatorGrain>(settings.Run), settings.Run, "start",
+                coordinator => coordinator.Start(settings),
+                _ => $"{settings.Workers} worker(s) x batch {settings.BatchSize}, {settings.Model.ToString().ToLowerInvariant()}, "
+                    + $"{settings.Epochs} epoch(s)",
+                detached, cancellationToken),
             cancellationToken);
     }
+
+    /// <summary>Only the flags the user typed: every other setting comes from the checkpoint, not from our defaults.</summary>
+    private ResumeSettings ReadResumeSettings(ParseResult parseResult, string resumed)
+    {
+        T? Given<T>(Option<T> option) where T : struct => IsGiven(parseResult.GetResult(option)) ? parseResult.GetValue(option) : null;
+        return new ResumeSettings(resumed, Given(workers), Given(epochs), Given(maxSteps), parseResult.GetValue(dataset),
+            Given(syntheticFaces), Given(sampleEvery), Given(checkpointEvery), Given(qualityEvery));
+    }
+
+    private static bool IsGiven(SymbolResult? result) => result is OptionResult { Implicit: false };
 
     private RunSettings ReadSettings(ParseResult parseResult) => new(
         Run: parseResult.GetValue(run) ?? $"run-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}",
@@ -164,38 +211,42 @@ internal sealed class TrainCommand
 
     private static async Task<int> TrainAsync(
         ICoordinatorGrain coordinator,
-        RunSettings settings,
+        string runName,
+        string verb,
+        Func<ICoordinatorGrain, Task<RunStatus>> start,
+        Func<RunStatus, string> describe,
         bool detached,
         CancellationToken cancellationToken)
     {
         RunStatus started;
         try
         {
-            started = await coordinator.Start(settings);
+            started = await start(coordinator);
         }
         catch (InvalidOperationException refused)
         {
-            ConsoleMessages.Error($"Cannot start run '{settings.Run}': {refused.Message}");
+            ConsoleMessages.Error($"Cannot {verb} run '{runName}': {refused.Message}");
             return ExitCodes.Failure;
         }
 
-        AnsiConsole.MarkupLine($"Started run [bold]{Markup.Escape(settings.Run)}[/]: {settings.Workers} worker(s) x "
-            + $"batch {settings.BatchSize}, {settings.Model.ToString().ToLowerInvariant()}, {settings.Epochs} epoch(s).");
+        AnsiConsole.MarkupLine(started.Step == 0
+            ? $"Started run [bold]{Markup.Escape(runName)}[/]: {Markup.Escape(describe(started))}."
+            : $"Continuing run [bold]{Markup.Escape(runName)}[/] after step {started.Step}: {Markup.Escape(describe(started))}.");
         if (detached)
         {
-            Console.WriteLine($"Watch it with: client status {settings.Run}    Stop it with: client stop {settings.Run}");
+            Console.WriteLine($"Watch it with: client status {runName}    Stop it with: client stop {runName}");
             return ExitCodes.Success;
         }
 
         RunStatus final;
         try
         {
-            final = await TrainingProgressView.ShowAsync(new RunWatcher(coordinator, settings.Run), started, cancellationToken);
+            final = await TrainingProgressView.ShowAsync(new RunWatcher(coordinator, runName), started, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Console.WriteLine($"Stopped watching. Run '{settings.Run}' goes on in the cluster; "
-                + $"check it with: client status {settings.Run}    stop it with: client stop {settings.Run}");
+            Console.WriteLine($"Stopped watching. Run '{runName}' goes on in the cluster; "
+                + $"check it with: client status {runName}    stop it with: client stop {runName}");
             return ExitCodes.Success;
         }
 
@@ -211,15 +262,15 @@ internal sealed class TrainCommand
                 return ExitCodes.Success;
             case RunPhase.Stopped:
                 AnsiConsole.Write(RunStatusTable.Create(final, $"Run {final.Run} stopped"));
-                Console.WriteLine($"The run was stopped before its end; start it again with --run {final.Run} to continue "
-                    + "from its newest checkpoint.");
+                Console.WriteLine($"The run was stopped before its end; continue it from its newest checkpoint with: "
+                    + $"client train --resume {final.Run}");
                 return ExitCodes.Success;
             case RunPhase.Failed:
                 ConsoleMessages.Error($"Run '{final.Run}' failed: {StatusFormat.Optional(final.Message)}");
                 return ExitCodes.Failure;
             default:
                 ConsoleMessages.Error($"The coordinator no longer knows run '{final.Run}' (its silo may have restarted). "
-                    + $"Start it again with --run {final.Run} to continue from its newest checkpoint.");
+                    + $"Continue it from its newest checkpoint with: client train --resume {final.Run}");
                 return ExitCodes.Failure;
         }
     }

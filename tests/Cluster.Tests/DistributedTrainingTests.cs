@@ -60,7 +60,7 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
         await coordinator.Start(settings);
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => coordinator.Start(settings));
         Assert.Contains("already", refused.Message);
-        await WaitForEnd(coordinator);
+        await coordinator.WaitForEnd();
 
         var sampler = fixture.Cluster.GrainFactory.GetGrain<ISamplerGrain>(settings.Run);
         var faces = await sampler.SampleFaces(10, seed: 3);
@@ -77,24 +77,11 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
     {
         var coordinator = fixture.Cluster.GrainFactory.GetGrain<ICoordinatorGrain>(settings.Run);
         await coordinator.Start(settings);
-        var status = await WaitForEnd(coordinator);
+        var status = await coordinator.WaitForEnd();
         Assert.True(status.Phase == RunPhase.Completed, $"{status.Phase}: {status.Message}");
         Assert.Equal(settings.Workers, status.TargetWorkers);
         Assert.True(File.Exists(status.LatestGrid), "the faces grid was written");
         return new RunFolder(ClusterFixture.RunsDirectory, settings.Run).LatestCheckpoint()!.Value.Path;
-    }
-
-    private static async Task<RunStatus> WaitForEnd(ICoordinatorGrain coordinator)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (DateTime.UtcNow < deadline)
-        {
-            var status = await coordinator.GetStatus();
-            if (!status.IsActive)
-                return status;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("The run did not end within 3 minutes.");
     }
 
     /// <summary>The same run with <see cref="LocalTrainer"/>, reading batches as the cluster's one shard does.</summary>

@@ -4,38 +4,47 @@ namespace Orleans.Gan.EndToEnd.Tests;
 
 /// <summary>
 /// The multi-host set-up on one machine: a real redis-server for membership and silo processes that find each other
-/// through it, each with its own ports, sharing one data and one runs folder. Silos can be killed and started again.
+/// through it, each with its own ports, sharing one data and one runs folder. Silos can be killed and started again,
+/// on new ports or on their old ones.
 /// </summary>
 internal sealed class RedisCluster : IDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly List<ChildProcess> processes = [];
-    private readonly string connection;
     private readonly string clusterId = $"e2e-{Guid.NewGuid():N}";
 
     private RedisCluster(string work, string connection)
     {
         Work = work;
-        this.connection = connection;
+        Connection = connection;
     }
 
     public string Work { get; }
+
+    public string RunsDirectory => Path.Combine(Work, "runs");
+
+    /// <summary>The StackExchange.Redis connection string the silos and the client use, password included.</summary>
+    public string Connection { get; }
 
     /// <summary>The silos by name; a restarted silo replaces its entry.</summary>
     public Dictionary<string, Silo> Silos { get; } = [];
 
     /// <summary>What the client needs to find this cluster.</summary>
-    public string[] ClientArguments => ["--redis", connection, "--cluster-id", clusterId];
+    public string[] ClientArguments => ["--redis", Connection, "--cluster-id", clusterId];
 
     public string Logs => string.Join("\n", Silos.Values.Select(s => $"---- {s.Name} ----\n{s.Process.Output}"));
 
-    public static async Task<RedisCluster> StartAsync(string work, params string[] siloNames)
+    public static Task<RedisCluster> StartAsync(string work, params string[] siloNames) => StartAsync(work, null, siloNames);
+
+    /// <summary>With <paramref name="redisPassword"/>, Redis refuses every connection that does not give it.</summary>
+    public static async Task<RedisCluster> StartAsync(string work, string? redisPassword, string[] siloNames)
     {
         Directory.CreateDirectory(work);
         var redisServer = InstalledTool.Require("/usr/bin/redis-server", "redis-server");
         var port = ChildProcess.FreePort();
-        var redis = ChildProcess.Start(redisServer, ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], work);
-        var cluster = new RedisCluster(work, $"127.0.0.1:{port}");
+        string[] requirePass = redisPassword is null ? [] : ["--requirepass", redisPassword];
+        var redis = ChildProcess.Start(redisServer, ["--port", $"{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. requirePass], work);
+        var cluster = new RedisCluster(work, redisPassword is null ? $"127.0.0.1:{port}" : $"127.0.0.1:{port},password={redisPassword}");
         cluster.processes.Add(redis);
         await redis.WaitForPort(port, StartTimeout);
         foreach (var name in siloNames)
@@ -43,16 +52,30 @@ internal sealed class RedisCluster : IDisposable
         return cluster;
     }
 
-    public async Task<Silo> StartSiloAsync(string name)
+    public Task<Silo> StartSiloAsync(string name) =>
+        StartSiloAsync(name, new SiloPorts(ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort()));
+
+    /// <summary>
+    /// Starts killed silos again under their names and on their ports, as service managers restart them on their hosts:
+    /// each retires its dead incarnation at its address at once. All at once, since a silo joins only after reaching
+    /// every silo listed as active: one started alone waits for the others' dead incarnations, which no live silo is
+    /// left to declare dead.
+    /// </summary>
+    public async Task RestartSilosAsync(IEnumerable<Silo> killed)
     {
-        int siloPort = ChildProcess.FreePort(), gatewayPort = ChildProcess.FreePort(), httpPort = ChildProcess.FreePort();
-        var process = ChildProcess.Start("dotnet", [Binaries.Silo, "--name", name, "--clustering", "redis", "--redis", connection,
-            "--cluster-id", clusterId, "--silo-port", $"{siloPort}", "--gateway-port", $"{gatewayPort}", "--http", $"http://127.0.0.1:{httpPort}",
-            "--data", Path.Combine(Work, "data"), "--runs", Path.Combine(Work, "runs"), "--threads", "1"], Work);
-        processes.Add(process);
-        await process.WaitForPort(gatewayPort, StartTimeout);
-        return Silos[name] = new Silo(name, process, $"http://127.0.0.1:{httpPort}");
+        var starting = killed.Select(silo => Launch(silo.Name, silo.Ports)).ToList();
+        foreach (var silo in starting)
+            await silo.Process.WaitForPort(silo.Ports.Http, StartTimeout);
     }
+
+    /// <summary>A silo expected to stop by itself (Redis refuses it, say), with another connection string, run to its exit.</summary>
+    public Task<(int ExitCode, string Output)> RunSilo(string name, string connection, TimeSpan timeout) =>
+        ChildProcess.Run("dotnet", SiloArguments(name, connection, new SiloPorts(ChildProcess.FreePort(), ChildProcess.FreePort(), ChildProcess.FreePort())),
+            Work, timeout);
+
+    /// <summary>Runs the client binary against this cluster.</summary>
+    public Task<(int ExitCode, string Output)> Client(params string[] arguments) =>
+        ChildProcess.Run("dotnet", [Binaries.Client, .. arguments, .. ClientArguments], Work, TimeSpan.FromMinutes(5));
 
     public void Dispose()
     {
@@ -62,7 +85,35 @@ internal sealed class RedisCluster : IDisposable
             Directory.Delete(Work, recursive: true);
     }
 
-    public sealed record Silo(string Name, ChildProcess Process, string Url)
+    /// <summary>
+    /// Waits for the silo's HTTP endpoint, which opens once the silo is an active member. Its gateway accepts clients
+    /// seconds earlier, while it is still joining; after a restart, requests sent then can be routed to its dead
+    /// incarnation, which is still listed as active.
+    /// </summary>
+    private async Task<Silo> StartSiloAsync(string name, SiloPorts ports)
+    {
+        var silo = Launch(name, ports);
+        await silo.Process.WaitForPort(ports.Http, StartTimeout);
+        return silo;
+    }
+
+    private Silo Launch(string name, SiloPorts ports)
+    {
+        var process = ChildProcess.Start("dotnet", SiloArguments(name, Connection, ports), Work);
+        processes.Add(process);
+        return Silos[name] = new Silo(name, process, $"http://127.0.0.1:{ports.Http}", ports);
+    }
+
+    private string[] SiloArguments(string name, string connection, SiloPorts ports) =>
+    [
+        Binaries.Silo, "--name", name, "--clustering", "redis", "--redis", connection, "--cluster-id", clusterId,
+        "--silo-port", $"{ports.Silo}", "--gateway-port", $"{ports.Gateway}", "--http", $"http://127.0.0.1:{ports.Http}",
+        "--data", Path.Combine(Work, "data"), "--runs", RunsDirectory, "--threads", "1",
+    ];
+
+    public sealed record SiloPorts(int Silo, int Gateway, int Http);
+
+    public sealed record Silo(string Name, ChildProcess Process, string Url, SiloPorts Ports)
     {
         /// <summary>A run's step and phase as this silo's <c>/api/runs</c> reports them, or null if it lists no such run.</summary>
         public async Task<(long Step, string Phase)?> RunProgressAsync(string run)

@@ -39,6 +39,7 @@ public static class CheckpointFile
             tensors[DiscriminatorPrefix + name] = tensor;
         tensors[GeneratorAdamKey] = Bytes(optimizers.Generator.save_state_dict);
         tensors[DiscriminatorAdamKey] = Bytes(optimizers.Discriminator.save_state_dict);
+        // Last in the file: a file cut short anywhere loses the state, so ReadState alone already refuses it.
         tensors[StateKey] = tensor(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(state, Json)));
 
         AtomicFile.Write(path, stream => Safetensors.SaveStateDict(stream, tensors, leaveOpen: true));
@@ -59,7 +60,8 @@ public static class CheckpointFile
         var state = ParseState(path, tensors);
         if (state.Config.Model != networks.Config)
             throw new CheckpointException(
-                $"{path} holds a {Describe(state.Config.Model)} model; this run builds a {Describe(networks.Config)} model.");
+                $"{path} holds a {state.Config.Model.Describe()} model; this run builds a {networks.Config.Describe()} model.",
+                CheckpointProblem.OtherNetworks);
         try
         {
             LoadWeights(tensors, networks);
@@ -68,7 +70,7 @@ public static class CheckpointFile
         }
         catch (Exception e) when (e is not CheckpointException)
         {
-            throw new CheckpointException($"{path} does not fit the networks of its own config: {e.Message}", e);
+            throw new CheckpointException($"{path} does not fit the networks of its own config: {e.Message}", inner: e);
         }
         return state;
     }
@@ -88,12 +90,9 @@ public static class CheckpointFile
         catch (Exception e)
         {
             networks.Dispose();
-            throw new CheckpointException($"{path} does not fit the networks of its own config: {e.Message}", e);
+            throw new CheckpointException($"{path} does not fit the networks of its own config: {e.Message}", inner: e);
         }
     }
-
-    private static string Describe(GanModelConfig model) =>
-        $"{model.Architecture} (nz {model.NoiseSize}, ngf {model.GeneratorFeatures}, ndf {model.DiscriminatorFeatures})";
 
     private static Dictionary<string, Tensor> Open(string path, List<string>? keysToKeep)
     {
@@ -106,7 +105,7 @@ public static class CheckpointFile
         }
         catch (Exception e)
         {
-            throw new CheckpointException($"{path} is not a readable checkpoint (truncated or not safetensors): {e.Message}", e);
+            throw new CheckpointException($"{path} is not a readable checkpoint (truncated or not safetensors): {e.Message}", inner: e);
         }
     }
 
@@ -121,7 +120,7 @@ public static class CheckpointFile
         }
         catch (JsonException e)
         {
-            throw new CheckpointException($"{path} has an unreadable {StateKey}: {e.Message}", e);
+            throw new CheckpointException($"{path} has an unreadable {StateKey}: {e.Message}", inner: e);
         }
     }
 

@@ -10,4 +10,5 @@ namespace Orleans.Gan.Core.Checkpoints;
 /// <param name="Epoch">The epoch the next step belongs to.</param>
 /// <param name="BatchInEpoch">The position in that epoch's shuffled order: batches already consumed.</param>
 /// <param name="Workers">How many workers shared each step; the global batch is Workers x BatchSize.</param>
-public sealed record CheckpointState(TrainingConfig Config, long Step, int Epoch, int BatchInEpoch, int Workers);
+/// <param name="Plan">The rest of the run's settings; null in checkpoints written before they were stored.</param>
+public sealed record CheckpointState(TrainingConfig Config, long Step, int Epoch, int BatchInEpoch, int Workers, RunPlan? Plan = null);

@@ -11,6 +11,7 @@ public sealed class RunFolder(string runsDirectory, string run)
 {
     private const string CheckpointPrefix = "step-";
     private const string CheckpointSuffix = ".safetensors";
+    private const string DamagedSuffix = ".damaged";
 
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetFullPath(runsDirectory), run);
 
@@ -49,6 +50,18 @@ public sealed class RunFolder(string runsDirectory, string run)
         var all = Checkpoints();
         foreach (var (_, path) in all.Take(Math.Max(0, all.Count - Math.Max(1, keep))))
             File.Delete(path);
+    }
+
+    /// <summary>
+    /// Renames a checkpoint that cannot be read to <c>step-NNNNNNNN.safetensors.damaged</c>: it no longer counts as the
+    /// newest, pruning never deletes it, and a new checkpoint of the same step does not overwrite it, so that someone
+    /// can still look at what went wrong. Returns the new path.
+    /// </summary>
+    public string SetAside(string checkpointPath)
+    {
+        var aside = checkpointPath + DamagedSuffix;
+        File.Move(checkpointPath, aside, overwrite: true);
+        return aside;
     }
 
     /// <summary>Writes a faces grid for <paramref name="step"/> and makes it the run's newest.</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Orleans.Gan.Core.Models;
 
 /// <summary>Everything that fixes the shape of G and D, and the one-sided label smoothing that D trains with.</summary>
@@ -25,6 +27,10 @@ public sealed record GanModelConfig(
 
     public static GanModelConfig For(GanArchitecture architecture) =>
         architecture == GanArchitecture.Dcgan64 ? Dcgan64 : Tutorial28;
+
+    /// <summary>The architecture and every width, as messages show them.</summary>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"{Architecture.ToString().ToLowerInvariant()} (nz {NoiseSize}, ngf {GeneratorFeatures}, ndf {DiscriminatorFeatures}, dropout {Dropout}, real label {RealLabel})");
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     public GanModelConfig Validate()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Orleans.Gan.Core.Models;
 
 namespace Orleans.Gan.Core.Training;
@@ -16,6 +17,24 @@ public sealed record TrainingConfig(
     /// <summary>The DCGAN paper's optimizer settings: Adam with lr 2e-4 and betas (0.5, 0.999).</summary>
     public static TrainingConfig For(GanModelConfig model, int batchSize = 64, long seed = 1) =>
         new(model, batchSize, 2e-4, 0.5, 0.999, seed);
+
+    /// <summary>Each setting that differs from <paramref name="other"/>, as "name this → other", for messages.</summary>
+    public IReadOnlyList<string> Differences(TrainingConfig other)
+    {
+        var differences = new List<string>();
+        void Compare<T>(string name, T mine, T theirs)
+        {
+            if (!EqualityComparer<T>.Default.Equals(mine, theirs))
+                differences.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {mine} → {theirs}"));
+        }
+        Compare("model", Model.Describe(), other.Model.Describe());
+        Compare("batch size", BatchSize, other.BatchSize);
+        Compare("learning rate", LearningRate, other.LearningRate);
+        Compare("beta1", Beta1, other.Beta1);
+        Compare("beta2", Beta2, other.Beta2);
+        Compare("seed", Seed, other.Seed);
+        return differences;
+    }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting that is out of range.</summary>
     public TrainingConfig Validate()

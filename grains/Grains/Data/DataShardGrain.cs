@@ -27,8 +27,17 @@ public sealed class DataShardGrain(IOptions<TrainingHostOptions> options, ILogge
             var dataset = newAssignment.Dataset
                 ?? await SyntheticDatasetFolder.EnsureAsync(host.DataDirectory, newAssignment.SyntheticFaces);
             var cache = Path.Combine(host.DataDirectory, "cache");
-            reader = await Task.Run(() => CelebaShardReader.Open(dataset, DataPartition.Train, newAssignment.ShardIndex,
-                newAssignment.ShardCount, newAssignment.ImageSize, cache, line => logger.LogInformation("{Line}", line)));
+            try
+            {
+                reader = await Task.Run(() => CelebaShardReader.Open(dataset, DataPartition.Train, newAssignment.ShardIndex,
+                    newAssignment.ShardCount, newAssignment.ImageSize, cache, line => logger.LogInformation("{Line}", line)));
+            }
+            catch (DatasetException e)
+            {
+                // Orleans has no codec for the data library's exceptions: across silos the caller would read "Could
+                // not find a codec for type DatasetException" instead of which path is wrong.
+                throw new InvalidOperationException(e.Message);
+            }
             assignment = newAssignment;
             order = null;
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Gan.Contracts;
 using Orleans.Gan.Core.Checkpoints;
@@ -12,9 +13,11 @@ namespace Orleans.Gan.Grains.Sampling;
 
 /// <summary>
 /// Faces on request from a run's newest generator: pulled from the run's coordinator while it is in memory, else
-/// loaded from the run's newest checkpoint. The generator is rebuilt only when a newer step is available.
+/// loaded from the run's newest checkpoint that can be read. The generator is rebuilt only when a newer step is available.
+/// The sampler only reads the run's folder: setting damaged checkpoints aside is left to the coordinator, which owns it.
 /// </summary>
-public sealed class SamplerGrain(IGrainFactory grains, IOptions<TrainingHostOptions> options) : Grain, ISamplerGrain
+public sealed class SamplerGrain(IGrainFactory grains, IOptions<TrainingHostOptions> options, ILogger<SamplerGrain> logger)
+    : Grain, ISamplerGrain
 {
     private GanNetworks? generator;
     private long generatorStep = -1;
@@ -65,14 +68,25 @@ public sealed class SamplerGrain(IGrainFactory grains, IOptions<TrainingHostOpti
         }
 
         var folder = new RunFolder(options.Value.RunsDirectory, Run);
+        var noGenerator = new InvalidOperationException(
+            $"Run '{Run}' has no generator yet: its coordinator is not running and {folder.CheckpointsPath} holds no checkpoint.");
         if (folder.LatestCheckpoint() is not { } latest)
-            throw new InvalidOperationException(
-                $"Run '{Run}' has no generator yet: its coordinator is not running and {folder.CheckpointsPath} holds no checkpoint.");
-        if (latest.Step != generatorStep || generator is null)
+            throw noGenerator;
+        if (latest.Step == generatorStep && generator is not null)
+            return generator;
+        (GanNetworks Networks, CheckpointState State)? loaded;
+        try
         {
-            var (networks, state) = CheckpointFile.LoadNetworks(latest.Path);
-            Replace(networks, state.Step);
+            loaded = NewestCheckpoint.Load(folder, CheckpointFile.LoadNetworks, (_, damage) =>
+                logger.LogWarning("Run {Run}: {Damage} Sampling from the checkpoint before it.", Run, damage.Message))?.Loaded;
         }
+        catch (CheckpointException e)
+        {
+            // The client does not know the core's exception types; this one it can show.
+            throw new InvalidOperationException(e.Message);
+        }
+        var (networks, state) = loaded ?? throw noGenerator;
+        Replace(networks, state.Step);
         return generator!;
     }
 

@@ -48,23 +48,71 @@ public sealed class CoordinatorGrain(
 
     public async Task<RunStatus> Start(RunSettings newSettings)
     {
+        RefuseWhileActiveOrMisnamed(newSettings.Run);
+        var saved = NewestState();
+        if (saved is not null && saved.Value.State.Config.Differences(newSettings.ToTrainingConfig()) is [_, ..] differences)
+            throw new InvalidOperationException(
+                $"Run '{Run}' has a checkpoint, {saved.Value.Path}, written with other settings ({string.Join(", ", differences)}); "
+                + $"continuing it with these would not be the same training. Continue it with 'client train --resume {Run}', "
+                + "which takes its settings from the checkpoint, or choose another run name.");
+        await BeginRecordedAsync(newSettings, saved);
+        return status;
+    }
+
+    public async Task<RunStatus> Resume(ResumeSettings resume)
+    {
+        RefuseWhileActiveOrMisnamed(resume.Run);
+        var saved = NewestState() ?? throw new InvalidOperationException(
+            $"Run '{Run}' has no checkpoint to resume from in {new RunFolder(Host.RunsDirectory, Run).CheckpointsPath}.");
+        await BeginRecordedAsync(resume.ApplyTo(saved.State.ToRunSettings(Run, saved.Path)), saved);
+        return status;
+    }
+
+    private void RefuseWhileActiveOrMisnamed(string run)
+    {
+        if (run != Run)
+            throw new ArgumentException($"Settings for run '{run}' were sent to the coordinator of run '{Run}'.");
+        if (GrainKeys.ValidateRunName(Run) is { } invalid)
+            throw new ArgumentException(invalid);
         if (status.IsActive)
             throw new InvalidOperationException(
                 $"Run '{Run}' is already {status.Phase.ToString().ToLowerInvariant()} (step {status.Step} of {status.TotalSteps}); " +
                 $"watch it with 'client status {Run}' or stop it with 'client stop {Run}'.");
-        if (newSettings.Run != Run)
-            throw new ArgumentException($"Settings for run '{newSettings.Run}' were sent to the coordinator of run '{Run}'.");
-        if (GrainKeys.ValidateRunName(Run) is { } invalid)
-            throw new ArgumentException(invalid);
+    }
+
+    /// <summary>
+    /// The state of the run's newest checkpoint whose state can be read, without loading any tensors: enough to decide
+    /// whether and how to continue. The full load, which also finds damage in the tensors, comes in <see cref="PrepareAsync"/>.
+    /// </summary>
+    private (CheckpointState State, string Path)? NewestState()
+    {
+        try
+        {
+            return NewestCheckpoint.Load(new RunFolder(Host.RunsDirectory, Run), CheckpointFile.ReadState, (_, _) => { });
+        }
+        catch (CheckpointException e)
+        {
+            // The client does not know the core's exception types; this one it can show.
+            throw new InvalidOperationException(e.Message);
+        }
+    }
+
+    /// <summary>Checks the settings, records the run as going (so that it outlives this silo) and starts it.</summary>
+    private async Task BeginRecordedAsync(RunSettings newSettings, (CheckpointState State, string Path)? resumingFrom)
+    {
         if (newSettings.Workers < 1)
             throw new ArgumentException($"A run needs at least 1 worker, not {newSettings.Workers}.");
         newSettings.ToTrainingConfig();
+        if (resumingFrom is { } saved && newSettings.MaxSteps > 0 && newSettings.MaxSteps <= saved.State.Step)
+            throw new InvalidOperationException(
+                $"Run '{Run}' is at step {saved.State.Step} already ({saved.Path}); --max-steps counts every step from the "
+                + $"run's start, so give more than {saved.State.Step} to go on.");
 
         record.State = new RunRecord { Settings = newSettings, Active = true };
         await record.WriteStateAsync();
         await Catalog.Started(Run);
         Begin(newSettings);
-        return status;
+        status = status with { Step = resumingFrom?.State.Step ?? 0 };
     }
 
     /// <summary>A run whose record says it should be going resumes here: its last coordinator's silo is gone.</summary>
@@ -157,7 +205,7 @@ public sealed class CoordinatorGrain(
         master = GanNetworks.Create(config.Model, config.Seed);
         optimizers = new GanOptimizers(master, config);
         blocks = new NetworkBlocks(master);
-        long step = ResumeFromCheckpoint(new RunFolder(Host.RunsDirectory, Run), config);
+        var (step, resumeNote) = ResumeFromCheckpoint(new RunFolder(Host.RunsDirectory, Run), config);
         status = status with
         {
             Phase = RunPhase.Training,
@@ -166,7 +214,7 @@ public sealed class CoordinatorGrain(
             TotalSteps = total,
             ActiveWorkers = workers.Count,
             SkippedFiles = shards.Sum(s => s.SkippedFiles.Count),
-            Message = null,
+            Message = resumeNote,
         };
         metrics.RunPrepared(Run, status.ActiveWorkers, run.Workers, status.SkippedFiles);
         quality = await PrepareQualityProbeAsync(run, config.Model.ImageSize);
@@ -184,16 +232,27 @@ public sealed class CoordinatorGrain(
         return null;
     }
 
-    /// <summary>Continues from the newest checkpoint of a run of the same name, if its networks match.</summary>
-    private long ResumeFromCheckpoint(RunFolder folder, TrainingConfig config)
+    /// <summary>
+    /// Continues from the newest checkpoint of the run that loads. Damaged ones are set aside with a warning, never
+    /// deleted; a checkpoint of other settings fails the run (Start refuses those, this catches older files).
+    /// </summary>
+    /// <returns>The step to continue after, and what the user should know about checkpoints set aside.</returns>
+    private (long Step, string? Note) ResumeFromCheckpoint(RunFolder folder, TrainingConfig config)
     {
-        if (folder.LatestCheckpoint() is not { } latest)
-            return 0;
-        var state = CheckpointFile.Load(latest.Path, master!, optimizers!);
-        if (state.Config != config)
-            logger.LogWarning("Run {Run} resumes from {Checkpoint}, whose config differs: {Saved} now {Current}", Run, latest.Path, state.Config, config);
+        var passedOver = new List<string>();
+        var loaded = NewestCheckpoint.Load(folder, path => CheckpointFile.Load(path, master!, optimizers!), (path, damage) =>
+        {
+            var aside = folder.SetAside(path);
+            passedOver.Add(aside);
+            logger.LogWarning("Run {Run}: {Damage} Set it aside as {Aside} and tried the checkpoint before it.", Run, damage.Message, aside);
+        });
+        if (loaded is not { } latest)
+            return (0, null);
+        var state = latest.Loaded;
+        if (state.Config.Differences(config) is [_, ..] differences)
+            throw new InvalidOperationException($"{latest.Path} was written with other settings: {string.Join(", ", differences)}.");
         logger.LogInformation("Run {Run} resumes from {Checkpoint} at step {Step}", Run, latest.Path, state.Step);
-        return state.Step;
+        return (state.Step, passedOver.Count == 0 ? null : $"Resumed from {latest.Path}; set aside the damaged {string.Join(", ", passedOver)}.");
     }
 
     private async Task TrainAsync(RunSettings run, RunFolder folder, int stepsPerEpoch, CancellationToken stop)
@@ -279,7 +338,7 @@ public sealed class CoordinatorGrain(
     private void WriteCheckpoint(RunFolder folder, RunSettings run, long step, int stepsPerEpoch)
     {
         var started = Stopwatch.GetTimestamp();
-        var state = new CheckpointState(run.ToTrainingConfig(), step, (int)(step / stepsPerEpoch), (int)(step % stepsPerEpoch), run.Workers);
+        var state = new CheckpointState(run.ToTrainingConfig(), step, (int)(step / stepsPerEpoch), (int)(step % stepsPerEpoch), run.Workers, run.ToPlan());
         CheckpointFile.Save(folder.CheckpointPath(step), master!, optimizers!, state);
         metrics.CheckpointWritten(Run, Stopwatch.GetElapsedTime(started));
         folder.PruneCheckpoints(Host.CheckpointsToKeep);

@@ -1,4 +1,5 @@
 using Orleans.Gan.Contracts;
+using Orleans.Gan.Core.Checkpoints;
 using Orleans.Gan.Core.Models;
 using Orleans.Gan.Core.Training;
 
@@ -20,6 +21,25 @@ public static class RunSettingsMapping
             RealLabel = settings.RealLabel ?? defaults.RealLabel,
         };
         return new TrainingConfig(model, settings.BatchSize, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Seed).Validate();
+    }
+
+    /// <summary>The settings that a checkpoint keeps beside the training config.</summary>
+    public static RunPlan ToPlan(this RunSettings settings) =>
+        new(settings.Epochs, settings.MaxSteps, settings.Dataset, settings.SyntheticFaces, settings.SampleEvery, settings.CheckpointEvery,
+            settings.QualityEvery);
+
+    /// <summary>The settings of the run that wrote <paramref name="state"/>, every model width spelt out.</summary>
+    /// <exception cref="InvalidOperationException">The checkpoint predates stored settings.</exception>
+    public static RunSettings ToRunSettings(this CheckpointState state, string run, string path)
+    {
+        var plan = state.Plan ?? throw new InvalidOperationException(
+            $"{path} was written before checkpoints kept the run's settings; continue it with 'client train --run {run}' "
+            + "and the flags it was started with.");
+        var (config, model) = (state.Config, state.Config.Model);
+        return new RunSettings(run, model.Architecture == GanArchitecture.Dcgan64 ? ModelKind.Dcgan64 : ModelKind.Tutorial28,
+            state.Workers, config.BatchSize, plan.Epochs, plan.MaxSteps, config.Seed, plan.Dataset, plan.SyntheticFaces,
+            plan.SampleEvery, plan.CheckpointEvery, config.LearningRate, config.Beta1, config.Beta2, model.NoiseSize,
+            model.GeneratorFeatures, model.DiscriminatorFeatures, model.Dropout, model.RealLabel, plan.QualityEvery);
     }
 
     public static TrainingMetrics ToContract(this StepMetrics metrics) =>

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Gan.Contracts;
 
@@ -68,6 +69,10 @@ public sealed class WorkerRoster(
             {
                 // The silos that could not take their workers are set aside, and those workers dealt again.
             }
+            // A failure of the work itself, a data set that does not exist say, would follow the workers to every
+            // silo and end as "no active silo"; the user must see it as it is.
+            if (placing.Values.Select(t => t.Exception?.InnerException).FirstOrDefault(e => e is not null && !IsSiloFailure(e)) is { } workFailure)
+                ExceptionDispatchInfo.Capture(workFailure).Throw();
             prepared.AddRange(placing.Values.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
             var failed = placing.Where(p => !p.Value.IsCompletedSuccessfully).Select(p => p.Key).ToList();
             if (failed.Count == 0)
@@ -177,6 +182,9 @@ public sealed class WorkerRoster(
         }
         return failed;
     }
+
+    /// <summary>Whether a failed call says something about the silo it went to (gone, unreachable, too slow).</summary>
+    private static bool IsSiloFailure(Exception e) => e is OrleansException or TimeoutException;
 
     /// <summary>A call whose outcome no longer matters, e.g. to a lost silo; its fault is observed so it is not reported.</summary>
     private static void Abandon(Task call) => call.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);

@@ -16,7 +16,8 @@ public sealed class CheckpointFileTests : IDisposable
         var path = directory.Combine("run.safetensors");
         using var original = new LocalTrainer(config);
         Train(original, steps: 2, firstBatch: 0);
-        var state = new CheckpointState(config, original.StepsDone, Epoch: 3, BatchInEpoch: 5, Workers: 1);
+        var plan = new RunPlan(Epochs: 4, MaxSteps: 10, Dataset: "/data/celeba", SyntheticFaces: 100, SampleEvery: 2, CheckpointEvery: 3, QualityEvery: 4);
+        var state = new CheckpointState(config, original.StepsDone, Epoch: 3, BatchInEpoch: 5, Workers: 1, plan);
         CheckpointFile.Save(path, original.Networks, original.Optimizers, state);
 
         using var restored = new LocalTrainer(config with { Seed = 99 });
@@ -57,6 +58,22 @@ public sealed class CheckpointFileTests : IDisposable
         AssertRefused(path, "truncated");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(100_000)]
+    public void A_file_cut_short_is_refused_even_when_only_its_state_is_read(int bytesCut)
+    {
+        var path = SaveSmall("cut.safetensors");
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..^bytesCut]);
+
+        var error = Assert.Throws<CheckpointException>(() => CheckpointFile.ReadState(path));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("truncated", error.Message);
+        Assert.Equal(CheckpointProblem.Damaged, error.Problem);
+        AssertRefused(path, "truncated");
+    }
+
     [Fact]
     public void A_file_that_is_not_a_checkpoint_is_refused_with_its_path()
     {
@@ -78,6 +95,7 @@ public sealed class CheckpointFileTests : IDisposable
         var error = Assert.Throws<CheckpointException>(() => CheckpointFile.Load(path, other.Networks, other.Optimizers));
         Assert.Contains(path, error.Message);
         Assert.Contains("ngf 8", error.Message);
+        Assert.Equal(CheckpointProblem.OtherNetworks, error.Problem);
     }
 
     public void Dispose() => directory.Dispose();
@@ -96,6 +114,7 @@ public sealed class CheckpointFileTests : IDisposable
         var error = Assert.Throws<CheckpointException>(() => CheckpointFile.Load(path, trainer.Networks, trainer.Optimizers));
         Assert.Contains(path, error.Message);
         Assert.Contains(reason, error.Message);
+        Assert.Equal(CheckpointProblem.Damaged, error.Problem);
     }
 
     private static void Train(LocalTrainer trainer, int steps, int firstBatch)
