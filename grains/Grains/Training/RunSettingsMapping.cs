@@ -22,6 +22,14 @@ public static class RunSettingsMapping
         return new TrainingConfig(model, settings.BatchSize, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Seed).Validate();
     }
 
+    public static WirePrecision ToCore(this GradientPrecision precision) => precision switch
+    {
+        GradientPrecision.Float32 => WirePrecision.Float32,
+        GradientPrecision.BFloat16 => WirePrecision.BFloat16,
+        GradientPrecision.Float16 => WirePrecision.Float16,
+        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown gradient precision."),
+    };
+
     public static TrainingMetrics ToContract(this StepMetrics metrics) =>
         new(metrics.LossD, metrics.LossG, metrics.RealScore, metrics.FakeScoreBeforeD, metrics.FakeScoreAfterD);
 
