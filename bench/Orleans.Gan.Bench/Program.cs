@@ -5,7 +5,7 @@ using Spectre.Console;
 
 var quick = new Option<bool>("--quick")
 {
-    Description = "One warm-up and two measured steps, batch 64 only, few repeats: checks every part in a few minutes; the figures are rough.",
+    Description = "Batches of 16, two measured steps, few repeats: checks every part in a minute or two; the figures are rough.",
 };
 var threads = new Option<int>("--threads")
 {
