@@ -15,6 +15,13 @@ internal sealed class TrainCommand
         ["tutorial28"] = ModelKind.Tutorial28,
     };
 
+    private static readonly Dictionary<string, GradientPrecision> WirePrecisions = new()
+    {
+        ["fp32"] = GradientPrecision.Float32,
+        ["bf16"] = GradientPrecision.BFloat16,
+        ["fp16"] = GradientPrecision.Float16,
+    };
+
     private readonly ClusterConnectionOptions cluster = new();
 
     private readonly Option<int> workers = new Option<int>("--workers")
@@ -117,6 +124,14 @@ internal sealed class TrainCommand
         HelpName = "RUN",
     }.RunName();
 
+    private readonly Option<string> wirePrecision = new("--wire-precision")
+    {
+        Description = "How workers send gradients to the coordinator: fp32, or bf16 or fp16, which halve that traffic "
+            + "and round each gradient by at most 0.4% (bf16) or 0.05% (fp16, which also flushes values below 6e-8 to 0). "
+            + "Weights always travel as fp32.",
+        DefaultValueFactory = _ => "fp32",
+    };
+
     private readonly Option<bool> detach = new("--detach")
     {
         Description = "Return as soon as the run has started instead of watching it.",
@@ -125,13 +140,18 @@ internal sealed class TrainCommand
     /// <summary>What the checkpoint fixes for an exact resume: the networks, the batch, the optimizer and the seed.</summary>
     private IEnumerable<Option> FixedByCheckpoint => [model, batchSize, learningRate, seed];
 
+    public TrainCommand()
+    {
+        wirePrecision.AcceptOnlyFromAmong([.. WirePrecisions.Keys]);
+    }
+
     public Command Build()
     {
         var command = new Command("train", "Start a training run on the cluster and watch it until it ends. "
             + "Ctrl+C stops watching; the run goes on.")
         {
             workers, model, epochs, batchSize, dataset, run, seed, sampleEvery, checkpointEvery, qualityEvery, maxSteps,
-            syntheticFaces, learningRate, resume, detach,
+            syntheticFaces, learningRate, resume, wirePrecision, detach,
         };
         command.Validators.Add(result =>
         {
@@ -207,7 +227,8 @@ internal sealed class TrainCommand
         SampleEvery: parseResult.GetValue(sampleEvery),
         CheckpointEvery: parseResult.GetValue(checkpointEvery),
         LearningRate: parseResult.GetValue(learningRate),
-        QualityEvery: parseResult.GetValue(qualityEvery));
+        QualityEvery: parseResult.GetValue(qualityEvery),
+        GradientPrecision: WirePrecisions[parseResult.GetRequiredValue(wirePrecision)]);
 
     private static async Task<int> TrainAsync(
         ICoordinatorGrain coordinator,

@@ -16,10 +16,12 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
     private const int Faces = 96;
     private const int Steps = 3;
 
-    [Fact]
-    public async Task One_worker_on_the_cluster_gives_weights_bit_identical_to_the_single_process_loop()
+    [Theory]
+    [InlineData(GradientPrecision.Float32)]
+    [InlineData(GradientPrecision.BFloat16)]
+    public async Task One_worker_on_the_cluster_gives_weights_bit_identical_to_the_single_process_loop(GradientPrecision precision)
     {
-        var settings = Settings("one-worker", workers: 1);
+        var settings = Settings($"one-worker-{precision}", workers: 1) with { GradientPrecision = precision };
         var checkpoint = await TrainOnCluster(settings);
 
         var reference = TrainInProcess(settings);
@@ -84,10 +86,11 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
         return new RunFolder(ClusterFixture.RunsDirectory, settings.Run).LatestCheckpoint()!.Value.Path;
     }
 
-    /// <summary>The same run with <see cref="LocalTrainer"/>, reading batches as the cluster's one shard does.</summary>
+    /// <summary>The same run with <see cref="LocalTrainer"/>, reading batches as the cluster's one shard does and rounding
+    /// gradients as they travel.</summary>
     private static LocalTrainer TrainInProcess(RunSettings settings)
     {
-        var trainer = new LocalTrainer(settings.ToTrainingConfig());
+        var trainer = new LocalTrainer(settings.ToTrainingConfig(), gradients: settings.GradientPrecision.ToCore());
         var reader = OpenShard(settings, 0);
         for (long step = 0; step < Steps; step++)
         {

@@ -20,8 +20,12 @@ public sealed class GanNetworks : IDisposable
 
     public nn.Module<Tensor, Tensor> Discriminator { get; }
 
-    /// <summary>Builds both networks and initialises them as the DCGAN paper does, from a generator seeded with <paramref name="seed"/>.</summary>
-    public static GanNetworks Create(GanModelConfig config, long seed)
+    /// <summary>
+    /// Builds both networks and initialises them as the DCGAN paper does, from a generator seeded with
+    /// <paramref name="seed"/>, then moves them to <paramref name="device"/> (the CPU when null). Initialising on the
+    /// CPU first gives the same weights on every device.
+    /// </summary>
+    public static GanNetworks Create(GanModelConfig config, long seed, Device? device = null)
     {
         config.Validate();
         var networks = config.Architecture == GanArchitecture.Dcgan64
@@ -30,6 +34,11 @@ public sealed class GanNetworks : IDisposable
         using var random = new Generator(unchecked((ulong)seed));
         Initialise(networks.Generator, random);
         Initialise(networks.Discriminator, random);
+        if (device is not null && device.type != DeviceType.CPU)
+        {
+            networks.Generator.to(device);
+            networks.Discriminator.to(device);
+        }
         return networks;
     }
 

@@ -1,4 +1,5 @@
 using Orleans.Gan.Core.Models;
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
 
@@ -23,8 +24,9 @@ public sealed class AdversarialStep : IDisposable
     /// Phase 1: D's gradients from BCE on the real batch (towards the smoothed real label) and on G(z) detached
     /// (towards 0). Leaves the gradients in D's parameters.
     /// </summary>
-    /// <param name="real">A batch of real images, [N, 3, S, S] in [-1, 1].</param>
-    /// <param name="random">The step's generator: z and G's dropout masks are drawn from it.</param>
+    /// <param name="real">A batch of real images, [N, 3, S, S] in [-1, 1], on the networks' device.</param>
+    /// <param name="random">The step's generator, on the CPU: z and G's dropout masks are drawn from it, so every
+    /// device draws the same values.</param>
     public void ComputeDiscriminatorGradients(Tensor real, Generator random)
     {
         var (generator, discriminator) = (networks.Generator, networks.Discriminator);
@@ -35,15 +37,17 @@ public sealed class AdversarialStep : IDisposable
         long batch = real.shape[0];
 
         var realLogits = discriminator.call(real);
-        var lossReal = binary_cross_entropy_with_logits(realLogits, full(batch, networks.Config.RealLabel));
+        var lossReal = binary_cross_entropy_with_logits(realLogits, full(batch, networks.Config.RealLabel, device: real.device));
         lossReal.backward();
 
         var noise = randn([batch, networks.Config.NoiseSize], generator: random);
+        if (real.device_type != DeviceType.CPU)
+            noise = noise.to(real.device);
         networks.UseRandom(random);
         fake = generator.call(noise).DetachFromDisposeScope();
         networks.UseRandom(null);
         var fakeLogits = discriminator.call(fake.detach());
-        var lossFake = binary_cross_entropy_with_logits(fakeLogits, zeros(batch));
+        var lossFake = binary_cross_entropy_with_logits(fakeLogits, zeros(batch, device: real.device));
         lossFake.backward();
 
         lossD = lossReal.item<float>() + lossFake.item<float>();
@@ -64,7 +68,7 @@ public sealed class AdversarialStep : IDisposable
         using (NewDisposeScope())
         {
             var logits = networks.Discriminator.call(fake);
-            var loss = binary_cross_entropy_with_logits(logits, ones(fake.shape[0]));
+            var loss = binary_cross_entropy_with_logits(logits, ones(fake.shape[0], device: fake.device));
             loss.backward();
             lossG = loss.item<float>();
             fakeScoreAfterD = logits.sigmoid().mean().item<float>();

@@ -1,30 +1,60 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using static TorchSharp.torch;
 
 namespace Orleans.Gan.Core.Training;
 
 /// <summary>
-/// The element-wise mean of several workers' float32 buffers (gradients or running statistics), as DDP's all-reduce
-/// followed by a division by the world size. Summed in worker order, then divided, so that one worker's buffer comes
-/// back bit for bit.
+/// The element-wise mean of several workers' buffers (gradients or running statistics), as DDP's all-reduce followed
+/// by a division by the world size. Half-precision buffers are widened first, so the sum is always taken in float32;
+/// summed in worker order, then divided, so that one worker's float32 buffer comes back bit for bit.
 /// </summary>
 public static class GradientAverager
 {
-    public static byte[] Average(IReadOnlyList<byte[]> buffers)
+    /// <summary>The mean as float32 bytes, whatever <paramref name="precision"/> the buffers arrived in.</summary>
+    public static byte[] Average(IReadOnlyList<byte[]> buffers, WirePrecision precision = WirePrecision.Float32)
     {
         if (buffers.Count == 0)
             throw new ArgumentException("Nothing to average.", nameof(buffers));
-        int length = buffers[0].Length;
+        int length = buffers[0].Length, elementSize = precision.BytesPerElement();
         if (buffers.Any(b => b.Length != length))
             throw new ArgumentException("Every worker must send a buffer of the same size.", nameof(buffers));
-        var result = new byte[length];
+        if (length % elementSize != 0)
+            throw new ArgumentException($"{length} bytes are not a whole number of {precision} values.", nameof(buffers));
+        var result = new byte[length / elementSize * sizeof(float)];
         var sum = MemoryMarshal.Cast<byte, float>(result.AsSpan());
-        MemoryMarshal.Cast<byte, float>(buffers[0].AsSpan()).CopyTo(sum);
-        for (int i = 1; i < buffers.Count; i++)
-            AddInPlace(sum, MemoryMarshal.Cast<byte, float>(buffers[i].AsSpan()));
+        var widened = precision == WirePrecision.Float32 ? null : new float[sum.Length];
+        for (int i = 0; i < buffers.Count; i++)
+        {
+            ReadOnlySpan<float> values;
+            if (widened is null)
+            {
+                values = MemoryMarshal.Cast<byte, float>(buffers[i].AsSpan());
+            }
+            else
+            {
+                Widen(buffers[i], precision, widened);
+                values = widened;
+            }
+            if (i == 0)
+                values.CopyTo(sum);
+            else
+                AddInPlace(sum, values);
+        }
         if (buffers.Count > 1)
             DivideInPlace(sum, buffers.Count);
         return result;
+    }
+
+    /// <summary>torch's conversion: vectorised, and the exact inverse of the rounding the workers did with it.</summary>
+    private static void Widen(byte[] source, WirePrecision precision, float[] destination)
+    {
+        if (destination.Length == 0)
+            return;
+        using var scope = NewDisposeScope();
+        var packed = empty(destination.Length, precision.ElementType());
+        packed.bytes = source;
+        frombuffer(destination, ScalarType.Float32).copy_(packed);
     }
 
     private static void AddInPlace(Span<float> sum, ReadOnlySpan<float> addend)

@@ -10,16 +10,26 @@ namespace Orleans.Gan.Core.Training;
 public sealed class LocalTrainer : IDisposable
 {
     private readonly AdversarialStep step;
+    private readonly TensorBlock generatorParameters;
+    private readonly TensorBlock discriminatorParameters;
 
-    public LocalTrainer(TrainingConfig config)
+    /// <param name="device">Where the networks live, the CPU when null; batches must be handed in on it.</param>
+    /// <param name="gradients">Rounds every gradient to this precision and back before its Adam step, as a cluster run
+    /// with that wire precision does, so that one worker on the cluster still matches this loop bit for bit.</param>
+    public LocalTrainer(TrainingConfig config, Device? device = null, WirePrecision gradients = WirePrecision.Float32)
     {
         Config = config.Validate();
-        Networks = GanNetworks.Create(config.Model, config.Seed);
+        GradientPrecision = gradients;
+        Networks = GanNetworks.Create(config.Model, config.Seed, device);
         Optimizers = new GanOptimizers(Networks, config);
         step = new AdversarialStep(Networks);
+        generatorParameters = TensorBlock.Parameters(Networks.Generator);
+        discriminatorParameters = TensorBlock.Parameters(Networks.Discriminator);
     }
 
     public TrainingConfig Config { get; }
+
+    public WirePrecision GradientPrecision { get; }
 
     public GanNetworks Networks { get; }
 
@@ -32,8 +42,10 @@ public sealed class LocalTrainer : IDisposable
     {
         using var random = StepRandom.For(Config.Seed, StepsDone, worker: 0);
         step.ComputeDiscriminatorGradients(realBatch, random);
+        RoundAsOnTheWire(discriminatorParameters);
         Optimizers.StepDiscriminator();
         var metrics = step.ComputeGeneratorGradients();
+        RoundAsOnTheWire(generatorParameters);
         Optimizers.StepGenerator();
         StepsDone++;
         return metrics;
@@ -44,5 +56,11 @@ public sealed class LocalTrainer : IDisposable
         step.Dispose();
         Optimizers.Dispose();
         Networks.Dispose();
+    }
+
+    private void RoundAsOnTheWire(TensorBlock parameters)
+    {
+        if (GradientPrecision != WirePrecision.Float32)
+            parameters.WriteGradients(GradientAverager.Average([parameters.ReadGradients(GradientPrecision)], GradientPrecision));
     }
 }

@@ -270,7 +270,7 @@ public sealed class CoordinatorGrain(
             var discriminator = await workers.CallAllAsync($"step {step}, D phase", w => w.ComputeDiscriminatorGradients(discriminatorRequest));
             var discriminatorFanOut = fanOut.Elapsed;
             var optimizer = Stopwatch.StartNew();
-            blocks!.DiscriminatorParameters.WriteGradients(GradientAverager.Average(discriminator.Select(d => d.Gradients).ToList()));
+            blocks!.DiscriminatorParameters.WriteGradients(GradientAverager.Average(discriminator.Select(d => d.Gradients).ToList(), run.GradientPrecision.ToCore()));
             optimizers!.StepDiscriminator();
             optimizer.Stop();
 
@@ -281,7 +281,7 @@ public sealed class CoordinatorGrain(
                 catchUp: w => w.ComputeDiscriminatorGradients(discriminatorRequest));
             var generatorFanOut = fanOut.Elapsed;
             optimizer.Start();
-            blocks.GeneratorParameters.WriteGradients(GradientAverager.Average(generator.Select(g => g.Gradients).ToList()));
+            blocks.GeneratorParameters.WriteGradients(GradientAverager.Average(generator.Select(g => g.Gradients).ToList(), run.GradientPrecision.ToCore()));
             optimizers.StepGenerator();
             blocks.GeneratorStatistics.WriteValues(GradientAverager.Average(generator.Select(g => g.GeneratorStatistics).ToList()));
             blocks.DiscriminatorStatistics.WriteValues(GradientAverager.Average(generator.Select(g => g.DiscriminatorStatistics).ToList()));

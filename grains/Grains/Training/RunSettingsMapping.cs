@@ -42,6 +42,14 @@ public static class RunSettingsMapping
             model.GeneratorFeatures, model.DiscriminatorFeatures, model.Dropout, model.RealLabel, plan.QualityEvery);
     }
 
+    public static WirePrecision ToCore(this GradientPrecision precision) => precision switch
+    {
+        GradientPrecision.Float32 => WirePrecision.Float32,
+        GradientPrecision.BFloat16 => WirePrecision.BFloat16,
+        GradientPrecision.Float16 => WirePrecision.Float16,
+        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown gradient precision."),
+    };
+
     public static TrainingMetrics ToContract(this StepMetrics metrics) =>
         new(metrics.LossD, metrics.LossG, metrics.RealScore, metrics.FakeScoreBeforeD, metrics.FakeScoreAfterD);
 

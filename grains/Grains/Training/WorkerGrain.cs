@@ -51,7 +51,7 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
             using var real = PixelTensors.FromPixels(batch.Pixels, batch.Count, batch.Size);
             using var random = StepRandom.For(settings.Seed, request.Step, current.WorkerIndex);
             step!.ComputeDiscriminatorGradients(real, random);
-            return blocks!.DiscriminatorParameters.ReadGradients();
+            return blocks!.DiscriminatorParameters.ReadGradients(current.Settings.GradientPrecision.ToCore());
         });
         stepInFlight = request.Step;
         return new DiscriminatorGradients(request.Step, current.WorkerIndex, gradients,
@@ -69,7 +69,7 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
         {
             blocks!.DiscriminatorParameters.WriteValues(request.DiscriminatorParameters);
             var metrics = step!.ComputeGeneratorGradients();
-            return new GeneratorGradients(request.Step, current.WorkerIndex, blocks.GeneratorParameters.ReadGradients(),
+            return new GeneratorGradients(request.Step, current.WorkerIndex, blocks.GeneratorParameters.ReadGradients(current.Settings.GradientPrecision.ToCore()),
                 blocks.GeneratorStatistics.ReadValues(), blocks.DiscriminatorStatistics.ReadValues(), metrics.ToContract(),
                 new WorkerTiming(0, clock.Elapsed.TotalSeconds));
         });

@@ -97,4 +97,18 @@ public sealed class TrainingStepTests
         Assert.Equal(source.ReadValues(), target.ReadGradients());
         Assert.Throws<ArgumentException>(() => target.WriteValues(new byte[8]));
     }
+
+    [Fact]
+    public void Tensor_block_reads_and_writes_a_non_contiguous_tensor_in_its_logical_order()
+    {
+        using var matrix = arange(6, ScalarType.Float32).reshape(2, 3);
+        using var transposed = matrix.t();
+        var block = new TensorBlock([transposed]);
+
+        var bytes = block.ReadValues();
+
+        Assert.Equal([0f, 3f, 1f, 4f, 2f, 5f], System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray());
+        block.WriteValues(new TensorBlock([arange(6, ScalarType.Float32)]).ReadValues());
+        Assert.Equal([0f, 2f, 4f, 1f, 3f, 5f], matrix.data<float>().ToArray());
+    }
 }

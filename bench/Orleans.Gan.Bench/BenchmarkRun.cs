@@ -1,0 +1,121 @@
+using Orleans.Gan.Bench.Cluster;
+using Orleans.Gan.Bench.Data;
+using Orleans.Gan.Bench.Exchange;
+using Orleans.Gan.Bench.Measurement;
+using Orleans.Gan.Bench.PyTorch;
+using Orleans.Gan.Bench.Report;
+using Orleans.Gan.Bench.Steps;
+using Orleans.Gan.Contracts;
+using Orleans.Gan.Core.Models;
+using static TorchSharp.torch;
+
+namespace Orleans.Gan.Bench;
+
+/// <summary>
+/// Runs the parts in one process, one after the other, each of our cases right beside PyTorch's, so that both see the
+/// same machine; says on standard error what it is doing.
+/// </summary>
+public sealed class BenchmarkRun(BenchSettings settings)
+{
+    private readonly BenchReport report = new(settings);
+    private readonly PyTorchRunner python = new(settings.Python);
+    private bool pythonWorks;
+
+    public async Task<BenchReport> RunAsync()
+    {
+        report.LoadAtStart = MachineLoad.Now();
+        if (settings.Device == "cuda" && !cuda.is_available())
+            throw new InvalidOperationException("--device cuda: CUDA is not available; build with -p:TorchDevice=cuda on a GPU machine.");
+        set_num_threads(settings.Threads);
+        report.TorchSharpVersion = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(3) ?? "?";
+        var (version, problem) = await python.ProbeAsync(settings.Device);
+        pythonWorks = version is not null;
+        report.PyTorch = version ?? $"left out: {problem}";
+        Directory.CreateDirectory(settings.WorkDirectory);
+        // TestingHost writes its silos' logs under ./logs; they belong with the benchmark's files, not in the caller's folder.
+        Directory.SetCurrentDirectory(settings.WorkDirectory);
+
+        if (settings.Runs(BenchPart.Step))
+            await StepsAsync();
+        if (settings.Runs(BenchPart.Exchange))
+            await ExchangeAsync();
+        if (settings.Runs(BenchPart.Data))
+            report.Data = await Timed("data pipeline", () => DataPipelineBenchmark.RunAsync(settings));
+        if (settings.Runs(BenchPart.Cluster))
+            await ClusterAsync();
+        report.LoadAtEnd = MachineLoad.Now();
+        return report;
+    }
+
+    private async Task StepsAsync()
+    {
+        foreach (var model in settings.Models)
+        {
+            foreach (int batch in settings.Batches)
+            {
+                string name = $"{PyTorchSteps.ModelName(model)} batch {batch}";
+                var ours = await Timed($"{name}, ours", () => Task.FromResult(LocalStepBenchmark.Run(model, batch, settings)));
+                var torch = pythonWorks ? await Timed($"{name}, PyTorch", () => PyTorchSteps.RunAsync(python, model, batch, settings)) : null;
+                report.Steps.Add(new StepComparison(model, batch, ours, torch));
+            }
+        }
+    }
+
+    private async Task ClusterAsync()
+    {
+        if (settings.Device != "cpu")
+        {
+            report.ClusterSkipped = "the silo detects CUDA but does not move its tensors there yet, so a cluster run would measure the CPU.";
+            return;
+        }
+        int batch = settings.ClusterBatch, threads = settings.Threads, half = Math.Max(1, threads / 2);
+        var inProcess = report.Steps.FirstOrDefault(s => s.Model == GanArchitecture.Dcgan64 && s.Batch == batch)
+            ?? new StepComparison(GanArchitecture.Dcgan64, batch,
+                await Timed($"dcgan64 batch {batch}, ours", () => Task.FromResult(LocalStepBenchmark.Run(GanArchitecture.Dcgan64, batch, settings))), null);
+        report.Cluster.Add(new ClusterCase($"ours in process, 1 x {threads} threads, batch {batch}", inProcess.Ours, [inProcess.Ours.PeakBytes]));
+
+        async Task Run(string setup, int silos, int workers, GradientPrecision precision)
+        {
+            var run = await Timed(setup, () => ClusterRunBenchmark.RunAsync(silos, workers, batch / workers, precision, settings));
+            report.Cluster.Add(new ClusterCase(setup, run.Steps, run.SiloPeakBytes));
+        }
+        await Run($"ours, 1 silo x {threads} threads, 1 worker x {batch}", 1, 1, GradientPrecision.Float32);
+        await Run($"ours, 2 silos x {half} thread(s), 2 workers x {batch / 2}, fp32 gradients", 2, 2, GradientPrecision.Float32);
+        if (!settings.Quick)
+            await Run($"ours, 2 silos x {half} thread(s), 2 workers x {batch / 2}, bf16 gradients", 2, 2, GradientPrecision.BFloat16);
+        if (!pythonWorks)
+            return;
+        if (inProcess.PyTorch is { } torch)
+            report.Cluster.Add(new ClusterCase($"PyTorch in process, 1 x {threads} threads, batch {batch}", torch, [torch.PeakBytes]));
+        var (ddp, peaks) = await Timed("PyTorch DDP", () => PyTorchSteps.RunDistributedAsync(python, GanArchitecture.Dcgan64, 2, batch / 2, settings));
+        report.Cluster.Add(new ClusterCase($"PyTorch DDP (gloo), 2 processes x 1 thread x {batch / 2}", ddp, [.. peaks.Select(p => (long?)p)]));
+    }
+
+    private async Task ExchangeAsync()
+    {
+        var memcpy = await Timed("memcpy bandwidth", () => Task.FromResult(MemcpyBandwidth.Measure(settings.Repeats)));
+        var tcp = await Timed("loopback TCP bandwidth", () => LoopbackTcpBandwidth.MeasureAsync(settings.Repeats));
+        var copies = await Timed("tensor copies, previous and now", () => Task.FromResult(TensorCopyBenchmark.Run(settings.Repeats)));
+        var exchanges = new List<(GradientPrecision, IReadOnlyList<ExchangeSample>)>();
+        await using (var cluster = await Timed("two silos for the exchange", ExchangeCluster.StartAsync))
+        {
+            foreach (var precision in new[] { GradientPrecision.Float32, GradientPrecision.BFloat16, GradientPrecision.Float16 })
+            {
+                var samples = await Timed($"exchange with {ReportTables.Precision(precision)} gradients",
+                    () => cluster.MeasureAsync(precision, warmup: 2, settings.Repeats));
+                exchanges.Add((precision, samples));
+            }
+        }
+        var errors = await Timed("error of half-precision gradients", () => Task.FromResult(PrecisionErrorBenchmark.Run(settings.PrecisionSteps)));
+        report.Exchange = new ExchangeFigures(memcpy, tcp, copies, exchanges, errors);
+    }
+
+    private static async Task<T> Timed<T>(string what, Func<Task<T>> part)
+    {
+        Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss} {what} (load {MachineLoad.Now()})");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = await part();
+        Console.Error.WriteLine($"{DateTime.Now:HH:mm:ss}   done in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
+        return result;
+    }
+}

@@ -1,0 +1,60 @@
+using Orleans.Gan.Bench.Measurement;
+using Orleans.Gan.Bench.Steps;
+using Orleans.Gan.Contracts;
+
+namespace Orleans.Gan.Bench.Cluster;
+
+/// <summary>
+/// A real run of dcgan64 on silo processes, started as the client starts one. Each step's time is the coordinator's
+/// own (the images/s it reports for the step just done), read by polling its status, so polling adds no error.
+/// </summary>
+public static class ClusterRunBenchmark
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(20);
+
+    public static async Task<ClusterRunResult> RunAsync(int silos, int workers, int batchPerWorker, GradientPrecision precision, BenchSettings settings)
+    {
+        var runs = Path.Combine(settings.WorkDirectory, "runs", Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using var cluster = await LocalSiloCluster.StartAsync(silos, Math.Max(1, settings.Threads / silos), settings.DataDirectory, runs);
+            var run = new RunSettings("bench", ModelKind.Dcgan64, workers, batchPerWorker, Epochs: 1000,
+                MaxSteps: settings.WarmupSteps + settings.MeasuredSteps, Seed: 1, Dataset: null, SyntheticFaces: settings.SyntheticFaces,
+                SampleEvery: 0, CheckpointEvery: 0, GradientPrecision: precision);
+            var coordinator = cluster.Client.GetGrain<ICoordinatorGrain>(run.Run);
+            await coordinator.Start(run);
+
+            var seconds = new List<double>();
+            long seen = 0;
+            var giveUp = DateTime.UtcNow + Deadline;
+            while (true)
+            {
+                var status = await coordinator.GetStatus();
+                if (status.Step > seen)
+                {
+                    // The status always holds the newest step's rate, so a step between two polls is missed, never mixed up.
+                    if (status.Step > settings.WarmupSteps)
+                        seconds.Add(workers * batchPerWorker / status.ImagesPerSecond);
+                    seen = status.Step;
+                }
+                if (!status.IsActive)
+                {
+                    if (status.Phase != RunPhase.Completed)
+                        throw new InvalidOperationException($"The benchmark run ended {status.Phase}: {status.Message}\n{string.Join('\n', cluster.Silos.Select(s => s.Output))}");
+                    break;
+                }
+                if (DateTime.UtcNow > giveUp)
+                    throw new TimeoutException($"The benchmark run took longer than {Deadline.TotalMinutes} minutes (step {status.Step}).");
+                await Task.Delay(PollInterval);
+            }
+            var peaks = cluster.Silos.Select(s => s.PeakBytes).ToList();
+            return new ClusterRunResult(new StepResult(new Timings(seconds), workers * batchPerWorker, peaks.Max()), peaks);
+        }
+        finally
+        {
+            if (Directory.Exists(runs))
+                Directory.Delete(runs, recursive: true);
+        }
+    }
+}

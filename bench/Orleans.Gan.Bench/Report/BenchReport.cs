@@ -1,0 +1,29 @@
+using Orleans.Gan.Bench.Data;
+
+namespace Orleans.Gan.Bench.Report;
+
+/// <summary>Everything one benchmark run measured, filled in part by part.</summary>
+public sealed class BenchReport(BenchSettings settings)
+{
+    public BenchSettings Settings { get; } = settings;
+
+    public string LoadAtStart { get; set; } = "";
+
+    public string LoadAtEnd { get; set; } = "";
+
+    public string TorchSharpVersion { get; set; } = "";
+
+    /// <summary>The PyTorch version, or why PyTorch could not run.</summary>
+    public string PyTorch { get; set; } = "";
+
+    public List<StepComparison> Steps { get; } = [];
+
+    public List<ClusterCase> Cluster { get; } = [];
+
+    /// <summary>Why the cluster part was left out, if it was.</summary>
+    public string? ClusterSkipped { get; set; }
+
+    public ExchangeFigures? Exchange { get; set; }
+
+    public DataPipelineResult? Data { get; set; }
+}

@@ -1,0 +1,189 @@
+using System.Globalization;
+using Orleans.Gan.Bench.Exchange;
+using Orleans.Gan.Bench.PyTorch;
+using Orleans.Gan.Contracts;
+using Orleans.Gan.Core.Models;
+using Orleans.Gan.Core.Training;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Orleans.Gan.Bench.Report;
+
+/// <summary>The report as tables: medians, ratios to the reference of each table, and peak memory.</summary>
+public static class ReportTables
+{
+    private const double Mega = 1e6;
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static IEnumerable<IRenderable> Render(BenchReport report, TableBorder border)
+    {
+        var settings = report.Settings;
+        yield return new Text(
+            $"Orleans.Gan benchmark, {DateTime.Now.ToString("yyyy-MM-dd HH:mm", Invariant)}, {(settings.Quick ? "--quick" : "full")}: " +
+            $"{Environment.ProcessorCount} cores ({Measurement.MachineLoad.Processor()}), {settings.Threads} torch threads, device {settings.Device}. " +
+            $"Load average (1, 5, 15 min) {report.LoadAtStart} at the start, {report.LoadAtEnd} at the end. " +
+            $"TorchSharp {report.TorchSharpVersion}; PyTorch {report.PyTorch}. Medians of {settings.MeasuredSteps} steps after {settings.WarmupSteps} warm-up.\n");
+        if (report.Steps.Count > 0)
+            yield return Steps(report, border);
+        if (report.Cluster.Count > 0)
+            yield return Cluster(report, border);
+        else if (report.ClusterSkipped is { } why)
+            yield return new Text($"Cluster overhead left out: {why}\n");
+        if (report.Exchange is { } exchange)
+        {
+            yield return Copies(exchange, border);
+            yield return Exchanges(exchange, border);
+            yield return Errors(exchange, border);
+        }
+        if (report.Data is not null)
+            yield return Data(report, border);
+    }
+
+    private static Table Steps(BenchReport report, TableBorder border)
+    {
+        var table = NewTable(border, $"1. One training step in one process, {report.Settings.Threads} threads, {report.Settings.Device}",
+            "model", "batch", "ours ms", "PyTorch ms", "ours ÷ PyTorch", "ours img/s", "PyTorch img/s", "ours peak MB", "PyTorch peak MB");
+        foreach (var row in report.Steps)
+        {
+            var (ours, torch) = (row.Ours, row.PyTorch);
+            table.AddRow(PyTorchSteps.ModelName(row.Model), Text(row.Batch), Ms(ours.Timings.Median), Ms(torch?.Timings.Median),
+                Ratio(ours.Timings.Median, torch?.Timings.Median), Rate(ours.ImagesPerSecond), Rate(torch?.ImagesPerSecond),
+                Megabytes(ours.PeakBytes), Megabytes(torch?.PeakBytes));
+        }
+        table.Caption("ours ÷ PyTorch below 1 means our step is faster. Peak: VmHWM of the process during that case; "
+            + "ours is this benchmark's process, reset before each case, so it includes what the process already held.");
+        return table;
+    }
+
+    private static Table Cluster(BenchReport report, TableBorder border)
+    {
+        var reference = report.Cluster[0].Result.ImagesPerSecond;
+        var table = NewTable(border, $"2. Cluster overhead: dcgan64, global batch {report.Settings.ClusterBatch} per step",
+            "setup", "img/s", "÷ ours in process", "step ms", "peak MB per process");
+        foreach (var row in report.Cluster)
+        {
+            table.AddRow(row.Setup, Rate(row.Result.ImagesPerSecond), Ratio(row.Result.ImagesPerSecond, reference),
+                Ms(row.Result.Timings.Median), string.Join(" + ", row.PeakBytesPerProcess.Select(Megabytes)));
+        }
+        table.Caption("Cluster steps are the coordinator's own step times (all phases, both exchanges, Adam on the coordinator). "
+            + "Silos are real processes on this machine with the threads split between them.");
+        return table;
+    }
+
+    private static Table Copies(ExchangeFigures exchange, TableBorder border)
+    {
+        double memcpy = MemcpyBandwidth.Bytes / exchange.Memcpy.Median;
+        var table = NewTable(border, "3a. This machine's ceilings, and the copies between tensors and message bytes",
+            "what", "MB", "ms", "MB/s", "÷ memcpy");
+        void Add(string what, long bytes, double seconds) =>
+            table.AddRow(what, Megabytes(bytes), Ms(seconds), Rate(bytes / seconds / Mega), Ratio(bytes / seconds, memcpy));
+        Add("memcpy, one thread", MemcpyBandwidth.Bytes, exchange.Memcpy.Median);
+        Add("loopback TCP, one connection, 1 MB writes", LoopbackTcpBandwidth.Bytes, exchange.LoopbackTcp.Median);
+        var copies = exchange.Copies;
+        Add("weight set out of the tensors, previous (cat, then copy out)", copies.Bytes, copies.PreviousOut.Median);
+        Add("weight set out of the tensors, now (one copy per tensor)", copies.Bytes, copies.CurrentOut.Median);
+        Add("weight set into the tensors, previous (staging tensor, then copy_)", copies.Bytes, copies.PreviousIn.Median);
+        Add("weight set into the tensors, now (one copy per tensor)", copies.Bytes, copies.CurrentIn.Median);
+        table.Caption($"A dcgan64 weight set: G's and D's parameters and batch-norm statistics, as every worker receives each step. "
+            + $"Out: now takes {Ratio(copies.CurrentOut.Median, copies.PreviousOut.Median)} of the previous time; in: {Ratio(copies.CurrentIn.Median, copies.PreviousIn.Median)}.");
+        return table;
+    }
+
+    private static Table Exchanges(ExchangeFigures exchange, TableBorder border)
+    {
+        var table = NewTable(border, "3b. One worker's exchange of one dcgan64 step, coordinator and worker on two silos over loopback TCP",
+            "gradients", "MB per step", "ms per step", "MB/s", "copies ms", "Orleans ms", "÷ fp32 time", "÷ loopback TCP");
+        double tcp = LoopbackTcpBandwidth.Bytes / exchange.LoopbackTcp.Median;
+        double? fp32 = null;
+        foreach (var (precision, samples) in exchange.Exchanges)
+        {
+            double total = Median(samples.Select(s => s.TotalSeconds));
+            double copies = Median(samples.Select(s => s.CoordinatorSeconds + s.WorkerSeconds));
+            double orleans = Median(samples.Select(s => s.TotalSeconds - s.CoordinatorSeconds - s.WorkerSeconds));
+            long bytes = samples[0].Bytes;
+            fp32 ??= total;
+            table.AddRow(Precision(precision), Megabytes(bytes), Ms(total), Rate(bytes / total / Mega), Ms(copies), Ms(orleans),
+                Ratio(total, fp32), Ratio(bytes / total, tcp));
+        }
+        table.Caption("Weights and D's new parameters out, D's then G's gradients and the statistics back; no compute. "
+            + "Copies: both sides' tensor copies, rounding, checksums and averaging. Orleans: the rest (serialise, send, deserialise, scheduling).");
+        return table;
+    }
+
+    private static Table Errors(ExchangeFigures exchange, TableBorder border)
+    {
+        int steps = exchange.Errors.FirstOrDefault()?.Steps ?? 0;
+        var table = NewTable(border, "3c. What half-precision gradients cost in accuracy (dcgan64, batch 32)",
+            "gradients", "averaged gradient: relative error", $"weights after {steps} steps: error ÷ movement", "error ÷ weights");
+        foreach (var error in exchange.Errors)
+        {
+            table.AddRow(Precision(error.Precision), Scientific(error.GradientError), Scientific(error.WeightsVersusMovement),
+                Scientific(error.WeightsVersusWeights));
+        }
+        table.Caption("Relative L2 errors against the same run with fp32 gradients. One rounding is at most 2^-8 = 3.9e-3 (bf16) or 2^-11 = 4.9e-4 (fp16) of each value.");
+        return table;
+    }
+
+    private static Table Data(BenchReport report, TableBorder border)
+    {
+        var data = report.Data!;
+        var table = NewTable(border, $"4. Data pipeline: one shard of {data.Images} synthetic faces at 64 px",
+            "stage", "images/s", "÷ what training consumes");
+        var consumption = Consumption(report).ToList();
+        double? needed = consumption.Count > 0 ? consumption.Max(c => c.ImagesPerSecond) : null;
+        table.AddRow("JPEG decode, crop, resize, cache write (first run)", Rate(data.Images / data.Decode.Median), Ratio(data.Images / data.Decode.Median, needed));
+        table.AddRow("cache file load with checksum (later runs)", Rate(data.Images / data.CacheLoad.Median), Ratio(data.Images / data.CacheLoad.Median, needed));
+        table.AddRow($"batch of {data.BatchSize} from memory to a float tensor (every step)", Rate(data.BatchSize / data.Batch.Median),
+            Ratio(data.BatchSize / data.Batch.Median, needed));
+        foreach (var (what, imagesPerSecond) in consumption)
+            table.AddRow($"training consumes: {what}", Rate(imagesPerSecond), Ratio(imagesPerSecond, needed));
+        table.Caption("Ratios against the fastest training measured here; above 1, the stage keeps up.");
+        return table;
+    }
+
+    private static IEnumerable<(string What, double ImagesPerSecond)> Consumption(BenchReport report)
+    {
+        foreach (var step in report.Steps.Where(s => s.Model == GanArchitecture.Dcgan64))
+            yield return ($"dcgan64 in process, batch {step.Batch}", step.Ours.ImagesPerSecond);
+        foreach (var run in report.Cluster.Skip(1).Where(c => c.Setup.StartsWith("ours", StringComparison.Ordinal)))
+            yield return (run.Setup, run.Result.ImagesPerSecond);
+    }
+
+    private static Table NewTable(TableBorder border, string title, params string[] columns)
+    {
+        var table = new Table().Border(border).Title(title);
+        table.AddColumn(columns[0]);
+        foreach (var column in columns.Skip(1))
+            table.AddColumn(new TableColumn(column).RightAligned());
+        return table;
+    }
+
+    public static string Precision(GradientPrecision precision) => precision switch
+    {
+        GradientPrecision.BFloat16 => "bf16",
+        GradientPrecision.Float16 => "fp16",
+        _ => "fp32",
+    };
+
+    public static string Precision(WirePrecision precision) => precision switch
+    {
+        WirePrecision.BFloat16 => "bf16",
+        WirePrecision.Float16 => "fp16",
+        _ => "fp32",
+    };
+
+    private static double Median(IEnumerable<double> values) => new Measurement.Timings([.. values]).Median;
+
+    private static string Text(int value) => value.ToString(Invariant);
+
+    private static string Ms(double? seconds) => seconds is { } s ? (s * 1000).ToString(s < 0.01 ? "0.00" : s < 1 ? "0.0" : "0", Invariant) : "n/a";
+
+    private static string Rate(double? value) => value is { } v ? v.ToString(v < 10 ? "0.00" : v < 1000 ? "0.0" : "#,0", Invariant) : "n/a";
+
+    private static string Megabytes(long? bytes) => bytes is { } b ? (b / Mega).ToString(b < 10 * Mega ? "0.00" : "#,0", Invariant) : "n/a";
+
+    private static string Ratio(double value, double? reference) =>
+        reference is { } r && r > 0 ? (value / r).ToString(value / r < 10 ? "0.00" : "#,0", Invariant) + "x" : "n/a";
+
+    private static string Scientific(double value) => value.ToString("0.0e+0", Invariant);
+}

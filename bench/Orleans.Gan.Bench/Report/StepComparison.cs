@@ -1,0 +1,7 @@
+using Orleans.Gan.Bench.Steps;
+using Orleans.Gan.Core.Models;
+
+namespace Orleans.Gan.Bench.Report;
+
+/// <summary>Our step and PyTorch's for one model and batch; PyTorch's is null when it could not run here.</summary>
+public sealed record StepComparison(GanArchitecture Model, int Batch, StepResult Ours, StepResult? PyTorch);
