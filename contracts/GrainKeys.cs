@@ -3,14 +3,19 @@ using System.Text.RegularExpressions;
 namespace Orleans.Gan.Contracts;
 
 /// <summary>
-/// Keys of workers and data shards end in <c>@silo-name</c>: the placement director activates them on that silo.
+/// Keys of workers, silo stages and data shards end in <c>@silo-name</c>: the placement director activates them on that silo.
 /// Run names are restricted so that they cannot contain the separators, and so that they are safe folder names.
 /// </summary>
 public static partial class GrainKeys
 {
     public static string Worker(string run, int index, string silo) => $"{run}/worker-{index}@{silo}";
 
+    public static string Stage(string run, string silo) => $"{run}/stage@{silo}";
+
     public static string Shard(string run, int index, int count, string silo) => $"{run}/shard-{index}-of-{count}@{silo}";
+
+    /// <summary>The run a worker, stage or shard key belongs to.</summary>
+    public static string RunOf(string key) => key[..key.IndexOf('/')];
 
     /// <summary>The silo a worker or shard key names, or null for keys without one.</summary>
     public static string? SiloOf(string key)

@@ -12,6 +12,8 @@ namespace Orleans.Gan.Contracts;
 /// <param name="CheckpointEvery">Writes a checkpoint every this many steps (and at each epoch's end); 0 only at epoch ends.</param>
 /// <param name="QualityEvery">Scores the samples (SWD against held-out images) every this many steps and at each epoch's end; 0 only at epoch ends.</param>
 /// <param name="GradientPrecision">How workers send gradients; below float32 halves that traffic at a small rounding error.</param>
+/// <param name="SimulateComputeMs">For benchmarks: when set, workers wait this long per phase instead of running the networks,
+/// and still exchange weights and gradients of the real size, so that the exchange shows as it would behind a GPU.</param>
 [GenerateSerializer, Immutable]
 public sealed record RunSettings(
     [property: Id(0)] string Run,
@@ -34,4 +36,5 @@ public sealed record RunSettings(
     [property: Id(17)] double? Dropout = null,
     [property: Id(18)] double? RealLabel = null,
     [property: Id(19)] int QualityEvery = 0,
-    [property: Id(20)] GradientPrecision GradientPrecision = GradientPrecision.Float32);
+    [property: Id(20)] GradientPrecision GradientPrecision = GradientPrecision.Float32,
+    [property: Id(21)] int? SimulateComputeMs = null);

@@ -7,6 +7,7 @@ namespace Orleans.Gan.Contracts;
 /// <param name="LatestGrid">The path of the newest faces grid on the coordinator's silo, if one was written.</param>
 /// <param name="Message">Why a run failed, or what it is preparing.</param>
 /// <param name="Quality">The newest sample-quality score: SWD x10³ against held-out images, lower is better.</param>
+/// <param name="LastStep">Where the newest step's time went, and the bytes it moved through the coordinator's silo.</param>
 [GenerateSerializer, Immutable]
 public sealed record RunStatus(
     [property: Id(0)] string Run,
@@ -22,7 +23,8 @@ public sealed record RunStatus(
     [property: Id(10)] int SkippedFiles,
     [property: Id(11)] string? LatestGrid,
     [property: Id(12)] string? Message,
-    [property: Id(13)] QualityScore? Quality = null)
+    [property: Id(13)] QualityScore? Quality = null,
+    [property: Id(14)] StepBreakdown? LastStep = null)
 {
     public static RunStatus Unknown(string run) => new(run, RunPhase.Unknown, 0, 0, 0, 0, null, 0, 0, 0, 0, null, null);
 

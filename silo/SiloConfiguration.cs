@@ -2,6 +2,7 @@ using System.Net;
 using Orleans.Configuration;
 using Orleans.Connections.Security;
 using Orleans.Gan.Contracts;
+using Orleans.Gan.Grains.Exchange;
 using Orleans.Gan.Grains.Hosting;
 using StackExchange.Redis;
 
@@ -63,6 +64,13 @@ public static class SiloConfiguration
             o.DataDirectory = settings.DataDirectory;
             o.RunsDirectory = settings.RunsDirectory;
             o.StepTimeout = stepTimeout;
+            // Tensors take the side path only where it is as private as Orleans' own traffic: never beside TLS.
+            o.BulkRoute = settings.BulkTransfer == "orleans" || (settings.BulkTransfer == "auto" && settings.TlsCertificate is not null)
+                ? BulkRoute.Orleans
+                : BulkRoute.Socket;
+            o.BulkAddress = settings.AdvertisedAddress;
+            o.BulkListenOnAnyAddress = settings.Clustering == "redis" && !IPAddress.IsLoopback(address);
+            o.BulkPort = settings.BulkPort;
         });
     }
 }

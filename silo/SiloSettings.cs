@@ -57,6 +57,16 @@ public sealed class SiloSettings
     /// <summary>A PKCS#12 file: with it, silo-to-silo and client traffic is mutual TLS, and only holders of the same certificate connect.</summary>
     public string? TlsCertificate { get; set; }
 
+    /// <summary>
+    /// How weights and gradient sums travel between silos: <c>socket</c>, a TCP connection of their own beside Orleans'
+    /// (near the wire's speed, not encrypted); <c>orleans</c>, inside Orleans' messages; <c>auto</c>, socket unless
+    /// <see cref="TlsCertificate"/> is set.
+    /// </summary>
+    public string BulkTransfer { get; set; } = "auto";
+
+    /// <summary>The TCP port of the socket side path, on <see cref="AdvertisedAddress"/>; 0 takes any free port.</summary>
+    public int BulkPort { get; set; }
+
     /// <summary>Command-line switches and the settings they set.</summary>
     public static Dictionary<string, string> CommandLineSwitches { get; } = new()
     {
@@ -78,6 +88,8 @@ public sealed class SiloSettings
         ["--tls-certificate"] = $"{Section}:{nameof(TlsCertificate)}",
         ["--probe-timeout"] = $"{Section}:{nameof(ProbeTimeoutSeconds)}",
         ["--missed-probes"] = $"{Section}:{nameof(MissedProbes)}",
+        ["--bulk-transfer"] = $"{Section}:{nameof(BulkTransfer)}",
+        ["--bulk-port"] = $"{Section}:{nameof(BulkPort)}",
     };
 
     /// <summary>Throws naming the first setting out of range, before anything starts listening.</summary>
@@ -104,6 +116,12 @@ public sealed class SiloSettings
             throw new ArgumentException($"--probe-timeout must be from 0.1 to 60 seconds, not {ProbeTimeoutSeconds}.");
         if (MissedProbes is < 1 or > 10)
             throw new ArgumentException($"--missed-probes must be from 1 to 10, not {MissedProbes}.");
+        if (BulkTransfer is not ("auto" or "socket" or "orleans"))
+            throw new ArgumentException($"--bulk-transfer must be auto, socket or orleans, not '{BulkTransfer}'.");
+        if (BulkTransfer == "socket" && TlsCertificate is not null)
+            throw new ArgumentException("--bulk-transfer socket is not encrypted, so it cannot be used with --tls-certificate; use auto or orleans.");
+        if (BulkPort is < 0 or > 65535)
+            throw new ArgumentException($"--bulk-port must be 0 (any free port) or a port up to 65535, not {BulkPort}.");
         if (StepTimeoutSeconds < 1)
             throw new ArgumentException($"--step-timeout must be at least 1 second, not {StepTimeoutSeconds}.");
         return this;

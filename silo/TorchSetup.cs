@@ -1,3 +1,4 @@
+using Orleans.Gan.Core.Training;
 using static TorchSharp.torch;
 
 namespace Orleans.Gan.Silo;
@@ -5,12 +6,14 @@ namespace Orleans.Gan.Silo;
 /// <summary>Chooses the torch device and thread count once, at start-up, for every worker in this process.</summary>
 public static class TorchSetup
 {
-    public static string Apply(SiloSettings settings)
+    /// <returns>The device, and what was done about this CPU's kernels (see <see cref="CpuKernels"/>), if anything.</returns>
+    public static (string Device, string? KernelNote) Apply(SiloSettings settings)
     {
+        var kernelNote = CpuKernels.CapWhereCachesAreHidden();
         var cuda = cuda_is_available();
         if (settings.Device == "cuda" && !cuda)
             throw new ArgumentException("--device cuda was asked for, but CUDA is not available: build with -p:TorchDevice=cuda on a GPU machine.");
         set_num_threads(settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount);
-        return settings.Device == "auto" ? (cuda ? "cuda" : "cpu") : settings.Device;
+        return (settings.Device == "auto" ? (cuda ? "cuda" : "cpu") : settings.Device, kernelNote);
     }
 }

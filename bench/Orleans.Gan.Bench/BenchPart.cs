@@ -6,5 +6,6 @@ public enum BenchPart
     Step,
     Cluster,
     Exchange,
+    Scaling,
     Data,
 }

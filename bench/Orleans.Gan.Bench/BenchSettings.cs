@@ -10,6 +10,7 @@ namespace Orleans.Gan.Bench;
 /// <param name="Device">cpu or cuda, for the single-process steps.</param>
 /// <param name="Python">The interpreter with torch: Debian's python3-torch by default.</param>
 /// <param name="WorkDirectory">Synthetic faces and shard caches (kept between runs), the cluster's runs and the results.</param>
+/// <param name="SimulateComputeMs">What the scaling part's workers wait per phase instead of computing: a GPU's step.</param>
 public sealed record BenchSettings(
     bool Quick,
     int Threads,
@@ -17,7 +18,8 @@ public sealed record BenchSettings(
     string Python,
     string WorkDirectory,
     IReadOnlySet<BenchPart> Parts,
-    bool Markdown)
+    bool Markdown,
+    int SimulateComputeMs)
 {
     /// <summary>Steps run and thrown away before measuring: the first one pays for JIT, allocator growth and oneDNN's kernels.</summary>
     public int WarmupSteps => 1;
@@ -42,6 +44,15 @@ public sealed record BenchSettings(
     public int SyntheticFaces => 2048;
 
     public string DataDirectory => Path.Combine(WorkDirectory, "data");
+
+    /// <summary>Silo processes of the scaling part.</summary>
+    public IReadOnlyList<int> ScalingSilos => Quick ? [1, 2] : [1, 2, 4];
+
+    /// <summary>Workers of the scaling part, spread over the silos.</summary>
+    public IReadOnlyList<int> ScalingWorkers => Quick ? [1, 2, 4] : [1, 2, 4, 8];
+
+    /// <summary>Images per worker in the exchange and scaling parts: only the data shards see them, no network does.</summary>
+    public int SimulatedBatch => 64;
 
     public bool Runs(BenchPart part) => Parts.Contains(part);
 }

@@ -7,6 +7,7 @@ using Orleans.Gan.Bench.Report;
 using Orleans.Gan.Bench.Steps;
 using Orleans.Gan.Contracts;
 using Orleans.Gan.Core.Models;
+using Orleans.Gan.Core.Training;
 using static TorchSharp.torch;
 
 namespace Orleans.Gan.Bench;
@@ -24,6 +25,8 @@ public sealed class BenchmarkRun(BenchSettings settings)
     public async Task<BenchReport> RunAsync()
     {
         report.LoadAtStart = MachineLoad.Now();
+        // Before the first convolution, ours or PyTorch's (its processes inherit the cap): both run the same kernels.
+        report.KernelNote = CpuKernels.CapWhereCachesAreHidden();
         if (settings.Device == "cuda" && !cuda.is_available())
             throw new InvalidOperationException("--device cuda: CUDA is not available; build with -p:TorchDevice=cuda on a GPU machine.");
         set_num_threads(settings.Threads);
@@ -39,6 +42,8 @@ public sealed class BenchmarkRun(BenchSettings settings)
             await StepsAsync();
         if (settings.Runs(BenchPart.Exchange))
             await ExchangeAsync();
+        if (settings.Runs(BenchPart.Scaling))
+            await ScalingAsync();
         if (settings.Runs(BenchPart.Data))
             report.Data = await Timed("data pipeline", () => DataPipelineBenchmark.RunAsync(settings));
         if (settings.Runs(BenchPart.Cluster))
@@ -96,18 +101,45 @@ public sealed class BenchmarkRun(BenchSettings settings)
         var memcpy = await Timed("memcpy bandwidth", () => Task.FromResult(MemcpyBandwidth.Measure(settings.Repeats)));
         var tcp = await Timed("loopback TCP bandwidth", () => LoopbackTcpBandwidth.MeasureAsync(settings.Repeats));
         var copies = await Timed("tensor copies, previous and now", () => Task.FromResult(TensorCopyBenchmark.Run(settings.Repeats)));
-        var exchanges = new List<(GradientPrecision, IReadOnlyList<ExchangeSample>)>();
-        await using (var cluster = await Timed("two silos for the exchange", ExchangeCluster.StartAsync))
+        Timings message, sidePath;
+        await using (var cluster = await Timed("two silos for one buffer's paths", ExchangeCluster.StartAsync))
         {
-            foreach (var precision in new[] { GradientPrecision.Float32, GradientPrecision.BFloat16, GradientPrecision.Float16 })
-            {
-                var samples = await Timed($"exchange with {ReportTables.Precision(precision)} gradients",
-                    () => cluster.MeasureAsync(precision, warmup: 2, settings.Repeats));
-                exchanges.Add((precision, samples));
-            }
+            message = await Timed("25 MB in an Orleans message", () => cluster.MessageAsync(ExchangeFigures.ProbeBytes, settings.Repeats));
+            sidePath = await Timed("25 MB on the bulk side path", () => cluster.SidePathAsync(ExchangeFigures.ProbeBytes, settings.Repeats));
+        }
+        var exchanges = new List<ExchangeCase>();
+        foreach (var (route, precision) in new[]
+        {
+            ("socket", GradientPrecision.Float32), ("orleans", GradientPrecision.Float32), ("socket", GradientPrecision.BFloat16),
+        })
+        {
+            var run = await Timed($"exchange on 2 silo processes, {route}, {ReportTables.Precision(precision)} gradients",
+                () => ClusterRunBenchmark.RunAsync(2, 2, settings.SimulatedBatch, precision, settings, ["--bulk-transfer", route], simulateComputeMs: 0));
+            exchanges.Add(new ExchangeCase(route, precision, run));
         }
         var errors = await Timed("error of half-precision gradients", () => Task.FromResult(PrecisionErrorBenchmark.Run(settings.PrecisionSteps)));
-        report.Exchange = new ExchangeFigures(memcpy, tcp, copies, exchanges, errors);
+        report.Exchange = new ExchangeFigures(memcpy, tcp, copies, message, sidePath, exchanges, errors);
+    }
+
+    /// <summary>The exchange behind a GPU's step: workers wait instead of computing, on 1, 2 and 4 silo processes.</summary>
+    private async Task ScalingAsync()
+    {
+        var cases = new List<ScalingCase>();
+        foreach (int silos in settings.ScalingSilos)
+        {
+            var runs = Path.Combine(settings.WorkDirectory, "runs", Guid.NewGuid().ToString("N"));
+            await using (var cluster = await Timed($"{silos} silo processes", () => LocalSiloCluster.StartAsync(silos, 1, settings.DataDirectory, runs, [])))
+            {
+                foreach (int workers in settings.ScalingWorkers.Where(w => w >= silos))
+                {
+                    var run = await Timed($"{workers} workers on {silos} silos, {settings.SimulateComputeMs} ms compute",
+                        () => ClusterRunBenchmark.RunOnAsync(cluster, workers, settings.SimulatedBatch, GradientPrecision.Float32, settings, settings.SimulateComputeMs));
+                    cases.Add(new ScalingCase(silos, workers, run));
+                }
+            }
+            Directory.Delete(runs, recursive: true);
+        }
+        report.Scaling = new ScalingFigures(settings.SimulateComputeMs, cases);
     }
 
     private static async Task<T> Timed<T>(string what, Func<Task<T>> part)

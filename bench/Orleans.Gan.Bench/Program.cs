@@ -25,7 +25,7 @@ var python = new Option<string>("--python")
 };
 var only = new Option<BenchPart[]>("--only")
 {
-    Description = "Run only these parts: step, cluster, exchange, data (repeatable). Default: all.",
+    Description = "Run only these parts: step, cluster, exchange, scaling, data (repeatable). Default: all.",
     AllowMultipleArgumentsPerToken = true,
 };
 var work = new Option<string>("--work")
@@ -34,20 +34,33 @@ var work = new Option<string>("--work")
     DefaultValueFactory = _ => Path.Combine(RepositoryPaths.Root, "artifacts", "bench"),
 };
 var markdown = new Option<bool>("--markdown") { Description = "Print the tables as Markdown, ready to paste." };
+var simulateCompute = new Option<int>("--simulate-compute-ms")
+{
+    Description = "The scaling part's workers wait this many ms per phase instead of running the networks, and still send real-sized gradients: the exchange as it would be behind a GPU.",
+    DefaultValueFactory = _ => 5,
+};
+simulateCompute.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int>() is < 0 or > 60_000)
+        result.AddError("--simulate-compute-ms must be from 0 to 60000.");
+});
 
 var root = new RootCommand("Orleans.Gan benchmark: our training step, cluster, exchange and data pipeline against PyTorch and DDP, in one run.")
 {
-    quick, threads, device, python, only, work, markdown,
+    quick, threads, device, python, only, work, markdown, simulateCompute,
 };
 root.SetAction(async parseResult =>
 {
     var parts = parseResult.GetValue(only) is { Length: > 0 } chosen ? chosen : Enum.GetValues<BenchPart>();
     var settings = new BenchSettings(parseResult.GetValue(quick), Math.Max(1, parseResult.GetValue(threads)), parseResult.GetRequiredValue(device),
-        parseResult.GetRequiredValue(python), Path.GetFullPath(parseResult.GetRequiredValue(work)), parts.ToHashSet(), parseResult.GetValue(markdown));
+        parseResult.GetRequiredValue(python), Path.GetFullPath(parseResult.GetRequiredValue(work)), parts.ToHashSet(), parseResult.GetValue(markdown),
+        parseResult.GetValue(simulateCompute));
     var report = await new BenchmarkRun(settings).RunAsync();
 
     var markdownFile = Path.Combine(settings.WorkDirectory, "results.md");
     await File.WriteAllTextAsync(markdownFile, ReportText.Markdown(report));
+    var jsonFile = Path.Combine(settings.WorkDirectory, "results.json");
+    await File.WriteAllTextAsync(jsonFile, ReportJson.Write(report));
     if (settings.Markdown)
         Console.Write(ReportText.Markdown(report));
     else
@@ -58,7 +71,7 @@ root.SetAction(async parseResult =>
         foreach (var renderable in ReportTables.Render(report, TableBorder.Rounded))
             AnsiConsole.Write(renderable);
     }
-    Console.Error.WriteLine($"Tables as Markdown: {markdownFile}");
+    Console.Error.WriteLine($"Tables as Markdown: {markdownFile}; figures as JSON: {jsonFile}");
     return 0;
 });
 return await root.Parse(args).InvokeAsync();

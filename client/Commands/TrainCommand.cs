@@ -132,6 +132,13 @@ internal sealed class TrainCommand
         DefaultValueFactory = _ => "fp32",
     };
 
+    private readonly Option<int?> simulateCompute = new Option<int?>("--simulate-compute-ms")
+    {
+        Description = "For measuring the exchange: workers wait this many ms per phase instead of running the networks, "
+            + "and still load every weight and send gradients of the real size, as a GPU's step would. The networks do not learn.",
+        HelpName = "MS",
+    };
+
     private readonly Option<bool> detach = new("--detach")
     {
         Description = "Return as soon as the run has started instead of watching it.",
@@ -143,6 +150,11 @@ internal sealed class TrainCommand
     public TrainCommand()
     {
         wirePrecision.AcceptOnlyFromAmong([.. WirePrecisions.Keys]);
+        simulateCompute.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 0 or > 60_000)
+                result.AddError($"{simulateCompute.Name} must be from 0 to 60000; got {result.GetValueOrDefault<int?>()}.");
+        });
     }
 
     public Command Build()
@@ -151,7 +163,7 @@ internal sealed class TrainCommand
             + "Ctrl+C stops watching; the run goes on.")
         {
             workers, model, epochs, batchSize, dataset, run, seed, sampleEvery, checkpointEvery, qualityEvery, maxSteps,
-            syntheticFaces, learningRate, resume, wirePrecision, detach,
+            syntheticFaces, learningRate, resume, wirePrecision, simulateCompute, detach,
         };
         command.Validators.Add(result =>
         {
@@ -228,7 +240,8 @@ internal sealed class TrainCommand
         CheckpointEvery: parseResult.GetValue(checkpointEvery),
         LearningRate: parseResult.GetValue(learningRate),
         QualityEvery: parseResult.GetValue(qualityEvery),
-        GradientPrecision: WirePrecisions[parseResult.GetRequiredValue(wirePrecision)]);
+        GradientPrecision: WirePrecisions[parseResult.GetRequiredValue(wirePrecision)],
+        SimulateComputeMs: parseResult.GetValue(simulateCompute));
 
     private static async Task<int> TrainAsync(
         ICoordinatorGrain coordinator,

@@ -12,7 +12,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public static string RunsDirectory => Path.Combine(Root, "runs");
 
-    public TestCluster Cluster { get; } = new TestClusterBuilder(initialSilosCount: 2).AddSiloBuilderConfigurator<GanSilo>().Build();
+    public const int Silos = 2;
+
+    public TestCluster Cluster { get; } = new TestClusterBuilder(initialSilosCount: Silos).AddSiloBuilderConfigurator<GanSilo>().Build();
 
     public Task InitializeAsync() => Cluster.DeployAsync();
 

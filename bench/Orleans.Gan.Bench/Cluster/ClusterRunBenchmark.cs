@@ -6,55 +6,73 @@ namespace Orleans.Gan.Bench.Cluster;
 
 /// <summary>
 /// A real run of dcgan64 on silo processes, started as the client starts one. Each step's time is the coordinator's
-/// own (the images/s it reports for the step just done), read by polling its status, so polling adds no error.
+/// own (the images/s it reports for the step just done), and its split into phases and its bytes are the coordinator's
+/// too, read by polling its status, so polling adds no error.
 /// </summary>
 public static class ClusterRunBenchmark
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(20);
 
-    public static async Task<ClusterRunResult> RunAsync(int silos, int workers, int batchPerWorker, GradientPrecision precision, BenchSettings settings)
+    /// <summary>A run on a cluster of its own, started for it and stopped after it.</summary>
+    public static async Task<ClusterRunResult> RunAsync(int silos, int workers, int batchPerWorker, GradientPrecision precision,
+        BenchSettings settings, IReadOnlyList<string>? siloArguments = null, int? simulateComputeMs = null)
     {
         var runs = Path.Combine(settings.WorkDirectory, "runs", Guid.NewGuid().ToString("N"));
         try
         {
-            await using var cluster = await LocalSiloCluster.StartAsync(silos, Math.Max(1, settings.Threads / silos), settings.DataDirectory, runs);
-            var run = new RunSettings("bench", ModelKind.Dcgan64, workers, batchPerWorker, Epochs: 1000,
-                MaxSteps: settings.WarmupSteps + settings.MeasuredSteps, Seed: 1, Dataset: null, SyntheticFaces: settings.SyntheticFaces,
-                SampleEvery: 0, CheckpointEvery: 0, GradientPrecision: precision);
-            var coordinator = cluster.Client.GetGrain<ICoordinatorGrain>(run.Run);
-            await coordinator.Start(run);
-
-            var seconds = new List<double>();
-            long seen = 0;
-            var giveUp = DateTime.UtcNow + Deadline;
-            while (true)
-            {
-                var status = await coordinator.GetStatus();
-                if (status.Step > seen)
-                {
-                    // The status always holds the newest step's rate, so a step between two polls is missed, never mixed up.
-                    if (status.Step > settings.WarmupSteps)
-                        seconds.Add(workers * batchPerWorker / status.ImagesPerSecond);
-                    seen = status.Step;
-                }
-                if (!status.IsActive)
-                {
-                    if (status.Phase != RunPhase.Completed)
-                        throw new InvalidOperationException($"The benchmark run ended {status.Phase}: {status.Message}\n{string.Join('\n', cluster.Silos.Select(s => s.Output))}");
-                    break;
-                }
-                if (DateTime.UtcNow > giveUp)
-                    throw new TimeoutException($"The benchmark run took longer than {Deadline.TotalMinutes} minutes (step {status.Step}).");
-                await Task.Delay(PollInterval);
-            }
-            var peaks = cluster.Silos.Select(s => s.PeakBytes).ToList();
-            return new ClusterRunResult(new StepResult(new Timings(seconds), workers * batchPerWorker, peaks.Max()), peaks);
+            await using var cluster = await LocalSiloCluster.StartAsync(silos, Math.Max(1, settings.Threads / silos), settings.DataDirectory, runs,
+                siloArguments ?? []);
+            return await RunOnAsync(cluster, workers, batchPerWorker, precision, settings, simulateComputeMs);
         }
         finally
         {
             if (Directory.Exists(runs))
                 Directory.Delete(runs, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// A run on a cluster that is up. The peaks are each silo's since it started, so a cluster used for several runs
+    /// reports the largest so far.
+    /// </summary>
+    public static async Task<ClusterRunResult> RunOnAsync(LocalSiloCluster cluster, int workers, int batchPerWorker, GradientPrecision precision,
+        BenchSettings settings, int? simulateComputeMs = null)
+    {
+        var run = new RunSettings($"bench-{Guid.NewGuid():N}", ModelKind.Dcgan64, workers, batchPerWorker, Epochs: 1000,
+            MaxSteps: settings.WarmupSteps + settings.MeasuredSteps, Seed: 1, Dataset: null, SyntheticFaces: settings.SyntheticFaces,
+            SampleEvery: 0, CheckpointEvery: 0, GradientPrecision: precision, SimulateComputeMs: simulateComputeMs);
+        var coordinator = cluster.Client.GetGrain<ICoordinatorGrain>(run.Run);
+        await coordinator.Start(run);
+
+        var seconds = new List<double>();
+        var breakdowns = new List<StepBreakdown>();
+        long seen = 0;
+        var giveUp = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            var status = await coordinator.GetStatus();
+            if (status.Step > seen)
+            {
+                // The status always holds the newest step's figures, so a step between two polls is missed, never mixed up.
+                if (status.Step > settings.WarmupSteps)
+                {
+                    seconds.Add(workers * batchPerWorker / status.ImagesPerSecond);
+                    breakdowns.Add(status.LastStep!);
+                }
+                seen = status.Step;
+            }
+            if (!status.IsActive)
+            {
+                if (status.Phase != RunPhase.Completed)
+                    throw new InvalidOperationException($"The benchmark run ended {status.Phase}: {status.Message}\n{string.Join('\n', cluster.Silos.Select(s => s.Output))}");
+                break;
+            }
+            if (DateTime.UtcNow > giveUp)
+                throw new TimeoutException($"The benchmark run took longer than {Deadline.TotalMinutes} minutes (step {status.Step}).");
+            await Task.Delay(PollInterval);
+        }
+        var peaks = cluster.Silos.Select(s => s.PeakBytes).ToList();
+        return new ClusterRunResult(new StepResult(new Timings(seconds), workers * batchPerWorker, peaks.Max()), peaks, breakdowns);
     }
 }

@@ -1,6 +1,12 @@
 using Orleans.Gan.Bench.Steps;
+using Orleans.Gan.Contracts;
 
 namespace Orleans.Gan.Bench.Cluster;
 
-/// <summary>A training run's steps on a cluster of silo processes, and each silo's peak memory.</summary>
-public sealed record ClusterRunResult(StepResult Steps, IReadOnlyList<long?> SiloPeakBytes);
+/// <summary>A training run's steps on a cluster of silo processes, each silo's peak memory, and each measured step's phases and bytes.</summary>
+public sealed record ClusterRunResult(StepResult Steps, IReadOnlyList<long?> SiloPeakBytes, IReadOnlyList<StepBreakdown> Breakdowns)
+{
+    public double MedianExchangeSeconds => new Measurement.Timings([.. Breakdowns.Select(b => b.ExchangeSeconds)]).Median;
+
+    public long MedianExchangeBytes => (long)new Measurement.Timings([.. Breakdowns.Select(b => (double)b.ExchangeBytes)]).Median;
+}

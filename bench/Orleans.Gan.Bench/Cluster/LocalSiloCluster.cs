@@ -26,7 +26,9 @@ public sealed class LocalSiloCluster : IAsyncDisposable
     public IClusterClient Client => clientServices.GetRequiredService<IClusterClient>();
 
     /// <summary>Starts <paramref name="count"/> silos of <paramref name="threadsEach"/> torch threads and waits until all are active members.</summary>
-    public static async Task<LocalSiloCluster> StartAsync(int count, int threadsEach, string dataDirectory, string runsDirectory)
+    /// <param name="siloArguments">More flags for every silo, e.g. <c>--bulk-transfer orleans</c>.</param>
+    public static async Task<LocalSiloCluster> StartAsync(int count, int threadsEach, string dataDirectory, string runsDirectory,
+        IReadOnlyList<string> siloArguments)
     {
         var clusterId = $"bench-{Guid.NewGuid():N}";
         int primaryPort = FreePort.Next();
@@ -37,7 +39,8 @@ public sealed class LocalSiloCluster : IAsyncDisposable
             for (int i = 0; i < count; i++)
             {
                 int siloPort = i == 0 ? primaryPort : FreePort.Next();
-                silos.Add(await SiloProcess.StartAsync($"silo-{(char)('a' + i)}", primaryPort, siloPort, clusterId, threadsEach, dataDirectory, runsDirectory));
+                silos.Add(await SiloProcess.StartAsync($"silo-{(char)('a' + i)}", primaryPort, siloPort, clusterId, threadsEach, dataDirectory, runsDirectory,
+                    siloArguments));
             }
             services = await ConnectAsync(clusterId, silos);
             var cluster = new LocalSiloCluster(silos, services);

@@ -49,7 +49,8 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a silo in localhost clustering under <paramref name="clusterId"/> and waits until its gateway listens.</summary>
-    public static async Task<SiloProcess> StartAsync(string name, int primarySiloPort, int siloPort, string clusterId, int threads, string dataDirectory, string runsDirectory)
+    public static async Task<SiloProcess> StartAsync(string name, int primarySiloPort, int siloPort, string clusterId, int threads, string dataDirectory, string runsDirectory,
+        IReadOnlyList<string> moreArguments)
     {
         if (!File.Exists(RepositoryPaths.Silo))
             throw new FileNotFoundException($"No silo build at {RepositoryPaths.Silo}; build the solution in {RepositoryPaths.Configuration} first.");
@@ -59,7 +60,7 @@ public sealed class SiloProcess : IAsyncDisposable
             "--name", name, "--cluster-id", clusterId, "--service-id", clusterId,
             "--silo-port", Text(siloPort), "--primary-silo-port", Text(primarySiloPort), "--gateway-port", Text(gatewayPort),
             "--http", $"http://127.0.0.1:{FreePort.Next()}", "--data", dataDirectory, "--runs", runsDirectory,
-            "--threads", Text(threads), "--device", "cpu",
+            "--threads", Text(threads), "--device", "cpu", .. moreArguments,
         ];
         var silo = new SiloProcess(name, arguments, gatewayPort);
         try

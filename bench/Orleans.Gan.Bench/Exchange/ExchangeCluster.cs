@@ -1,5 +1,5 @@
 using Orleans.Configuration;
-using Orleans.Gan.Contracts;
+using Orleans.Gan.Bench.Measurement;
 using Orleans.Gan.Grains.Hosting;
 using Orleans.TestingHost;
 
@@ -7,7 +7,8 @@ namespace Orleans.Gan.Bench.Exchange;
 
 /// <summary>
 /// Two silos in this process that talk over loopback TCP, as separate processes would (TestingHost's default transport
-/// is in memory): every message is serialised, sent through a socket and deserialised.
+/// is in memory): every message is serialised, sent through a socket and deserialised. Each silo has its own bulk
+/// transfer, whose side path is a socket of its own too.
 /// </summary>
 public sealed class ExchangeCluster : IAsyncDisposable
 {
@@ -27,12 +28,20 @@ public sealed class ExchangeCluster : IAsyncDisposable
         return new ExchangeCluster(cluster);
     }
 
-    /// <summary>One worker's exchange of every step, coordinator on the first silo and worker on the second.</summary>
-    public Task<List<ExchangeSample>> MeasureAsync(GradientPrecision precision, int warmup, int repeats)
+    /// <summary>One large message from the first silo to the second, inside Orleans' messaging.</summary>
+    public async Task<Timings> MessageAsync(int bytes, int repeats) => new(
+        await Probe(cluster.Primary!).TimeMessages(Key(cluster.SecondarySilos[0]), bytes, repeats));
+
+    /// <summary>The same bytes offered on the first silo and fetched by the second on the bulk side path, checked.</summary>
+    public async Task<Timings> SidePathAsync(int bytes, int repeats)
     {
-        var coordinator = cluster.Client.GetGrain<IExchangeCoordinatorGrain>($"coordinator-{precision}@{cluster.Primary!.Name}");
-        return coordinator.Measure($"worker-{precision}@{cluster.SecondarySilos[0].Name}", precision, warmup, repeats);
+        var ticket = await Probe(cluster.Primary!).Offer(bytes);
+        return new(await Probe(cluster.SecondarySilos[0]).TimeFetches(ticket, repeats));
     }
+
+    private ITransferProbeGrain Probe(SiloHandle silo) => cluster.Client.GetGrain<ITransferProbeGrain>(Key(silo));
+
+    private static string Key(SiloHandle silo) => $"probe@{silo.Name}";
 
     public async ValueTask DisposeAsync()
     {

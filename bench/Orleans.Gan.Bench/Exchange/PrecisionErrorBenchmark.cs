@@ -50,8 +50,8 @@ public static class PrecisionErrorBenchmark
             }
             float[] Mean(WirePrecision precision) =>
             [
-                .. Floats(GradientAverager.Average(blocks.Select(b => b.Discriminator.ReadGradients(precision)).ToList(), precision)),
-                .. Floats(GradientAverager.Average(blocks.Select(b => b.Generator.ReadGradients(precision)).ToList(), precision)),
+                .. Floats(GradientSum.Average(blocks.Select(b => b.Discriminator.ReadGradients(precision)).ToList(), precision)),
+                .. Floats(GradientSum.Average(blocks.Select(b => b.Generator.ReadGradients(precision)).ToList(), precision)),
             ];
             var exact = Mean(WirePrecision.Float32);
             var errors = new[] { WirePrecision.BFloat16, WirePrecision.Float16 }

@@ -13,6 +13,9 @@ public sealed class BenchReport(BenchSettings settings)
 
     public string TorchSharpVersion { get; set; } = "";
 
+    /// <summary>What was done about this CPU's oneDNN kernels, if anything (see CpuKernels).</summary>
+    public string? KernelNote { get; set; }
+
     /// <summary>The PyTorch version, or why PyTorch could not run.</summary>
     public string PyTorch { get; set; } = "";
 
@@ -24,6 +27,8 @@ public sealed class BenchReport(BenchSettings settings)
     public string? ClusterSkipped { get; set; }
 
     public ExchangeFigures? Exchange { get; set; }
+
+    public ScalingFigures? Scaling { get; set; }
 
     public DataPipelineResult? Data { get; set; }
 }

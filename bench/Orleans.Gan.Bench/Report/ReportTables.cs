@@ -22,7 +22,8 @@ public static class ReportTables
             $"Orleans.Gan benchmark, {DateTime.Now.ToString("yyyy-MM-dd HH:mm", Invariant)}, {(settings.Quick ? "--quick" : "full")}: " +
             $"{Environment.ProcessorCount} cores ({Measurement.MachineLoad.Processor()}), {settings.Threads} torch threads, device {settings.Device}. " +
             $"Load average (1, 5, 15 min) {report.LoadAtStart} at the start, {report.LoadAtEnd} at the end. " +
-            $"TorchSharp {report.TorchSharpVersion}; PyTorch {report.PyTorch}. Medians of {settings.MeasuredSteps} steps after {settings.WarmupSteps} warm-up.\n");
+            $"TorchSharp {report.TorchSharpVersion}; PyTorch {report.PyTorch}. Medians of {settings.MeasuredSteps} steps after {settings.WarmupSteps} warm-up."
+            + (report.KernelNote is { } note ? $" {note}" : "") + "\n");
         if (report.Steps.Count > 0)
             yield return Steps(report, border);
         if (report.Cluster.Count > 0)
@@ -37,6 +38,8 @@ public static class ReportTables
         }
         if (report.Data is not null)
             yield return Data(report, border);
+        if (report.Scaling is { } scaling)
+            yield return Scaling(scaling, report.Exchange, border);
     }
 
     private static Table Steps(BenchReport report, TableBorder border)
@@ -84,29 +87,46 @@ public static class ReportTables
         Add("weight set out of the tensors, now (one copy per tensor)", copies.Bytes, copies.CurrentOut.Median);
         Add("weight set into the tensors, previous (staging tensor, then copy_)", copies.Bytes, copies.PreviousIn.Median);
         Add("weight set into the tensors, now (one copy per tensor)", copies.Bytes, copies.CurrentIn.Median);
+        Add("25 MB in one Orleans message between two silos", ExchangeFigures.ProbeBytes, exchange.OrleansMessage.Median);
+        Add("25 MB on the bulk side path between the same silos, checked", ExchangeFigures.ProbeBytes, exchange.SidePath.Median);
         table.Caption($"A dcgan64 weight set: G's and D's parameters and batch-norm statistics, as every worker receives each step. "
-            + $"Out: now takes {Ratio(copies.CurrentOut.Median, copies.PreviousOut.Median)} of the previous time; in: {Ratio(copies.CurrentIn.Median, copies.PreviousIn.Median)}.");
+            + $"Out: now takes {Ratio(copies.CurrentOut.Median, copies.PreviousOut.Median)} of the previous time; in: {Ratio(copies.CurrentIn.Median, copies.PreviousIn.Median)}. "
+            + $"The two silos are TestingHost silos in this process on loopback TCP: the Orleans message takes {Ratio(exchange.OrleansMessage.Median, ExchangeFigures.ProbeBytes / exchange.TcpBytesPerSecond)} "
+            + $"of loopback TCP's time for the same bytes, the side path {Ratio(exchange.SidePath.Median, ExchangeFigures.ProbeBytes / exchange.TcpBytesPerSecond)}.");
         return table;
     }
 
     private static Table Exchanges(ExchangeFigures exchange, TableBorder border)
     {
-        var table = NewTable(border, "3b. One worker's exchange of one dcgan64 step, coordinator and worker on two silos over loopback TCP",
-            "gradients", "MB per step", "ms per step", "MB/s", "copies ms", "Orleans ms", "÷ fp32 time", "÷ loopback TCP");
-        double tcp = LoopbackTcpBandwidth.Bytes / exchange.LoopbackTcp.Median;
-        double? fp32 = null;
-        foreach (var (precision, samples) in exchange.Exchanges)
+        var table = NewTable(border, "3b. The exchange of a dcgan64 step between two silo processes: 2 workers, one beside the coordinator, no compute",
+            "bulk transfer", "gradients", "step ms", "exchange ms", "MB across silos", "loopback TCP ms, same MB", "exchange ÷ TCP", "step ÷ TCP");
+        foreach (var (route, precision, run) in exchange.Exchanges)
         {
-            double total = Median(samples.Select(s => s.TotalSeconds));
-            double copies = Median(samples.Select(s => s.CoordinatorSeconds + s.WorkerSeconds));
-            double orleans = Median(samples.Select(s => s.TotalSeconds - s.CoordinatorSeconds - s.WorkerSeconds));
-            long bytes = samples[0].Bytes;
-            fp32 ??= total;
-            table.AddRow(Precision(precision), Megabytes(bytes), Ms(total), Rate(bytes / total / Mega), Ms(copies), Ms(orleans),
-                Ratio(total, fp32), Ratio(bytes / total, tcp));
+            long bytes = run.MedianExchangeBytes;
+            double tcp = bytes / exchange.TcpBytesPerSecond, step = run.Steps.Timings.Median;
+            table.AddRow(route, Precision(precision), Ms(step), Ms(run.MedianExchangeSeconds), Megabytes(bytes), Ms(tcp),
+                Ratio(run.MedianExchangeSeconds, tcp), Ratio(step, tcp));
         }
-        table.Caption("Weights and D's new parameters out, D's then G's gradients and the statistics back; no compute. "
-            + "Copies: both sides' tensor copies, rounding, checksums and averaging. Orleans: the rest (serialise, send, deserialise, scheduling).");
+        table.Caption("Real silo processes (--threads 1 each) and a real run whose workers load every weight and send real-sized gradients "
+            + "but compute nothing (--simulate-compute-ms 0). Exchange: the coordinator's gan_step_phase_duration_seconds{phase=\"exchange\"}, "
+            + "both fan-outs less the slowest worker's own work. Step: all of it, Adam included. MB across silos: what crossed the "
+            + "coordinator's silo per step (the remote worker's weights, D and gradients). TCP: this run's loopback TCP bandwidth for those bytes.");
+        return table;
+    }
+
+    private static Table Scaling(ScalingFigures scaling, ExchangeFigures? exchange, TableBorder border)
+    {
+        var table = NewTable(border, $"5. Scaling with simulated GPU compute: dcgan64, {scaling.ComputeMs} ms per phase instead of the networks",
+            "silos", "workers", "step ms", "exchange ms", "MB through the coordinator's silo", "÷ step at 2 workers on 2 silos");
+        var reference = scaling.Cases.FirstOrDefault(c => c.Silos == 2 && c.Workers == 2)?.Result.Steps.Timings.Median;
+        foreach (var (silos, workers, run) in scaling.Cases)
+        {
+            table.AddRow(Text(silos), Text(workers), Ms(run.Steps.Timings.Median), Ms(run.MedianExchangeSeconds),
+                Megabytes(run.MedianExchangeBytes), Ratio(run.Steps.Timings.Median, reference));
+        }
+        table.Caption("Silo processes of one thread each on this machine, workers dealt round-robin; each phase waits instead of computing "
+            + "but loads the weights and sends gradients of the real size. The bytes are the coordinator's own count per step."
+            + (exchange is null ? "" : $" Loopback TCP here: {Rate(exchange.TcpBytesPerSecond / Mega)} MB/s."));
         return table;
     }
 

@@ -61,6 +61,6 @@ public sealed class LocalTrainer : IDisposable
     private void RoundAsOnTheWire(TensorBlock parameters)
     {
         if (GradientPrecision != WirePrecision.Float32)
-            parameters.WriteGradients(GradientAverager.Average([parameters.ReadGradients(GradientPrecision)], GradientPrecision));
+            parameters.WriteGradients(GradientSum.Average([parameters.ReadGradients(GradientPrecision)], GradientPrecision));
     }
 }

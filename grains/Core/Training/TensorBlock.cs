@@ -33,27 +33,53 @@ public sealed class TensorBlock
 
     public int ByteCount => checked((int)(ElementCount * sizeof(float)));
 
+    /// <summary>The size of the block's gradients rounded to <paramref name="precision"/>.</summary>
+    public int GradientByteCount(WirePrecision precision) => checked((int)(ElementCount * precision.BytesPerElement()));
+
     /// <summary>The tensors' values, as float32.</summary>
-    public byte[] ReadValues() => Read(tensors, WirePrecision.Float32);
+    public byte[] ReadValues()
+    {
+        var buffer = new byte[ByteCount];
+        ReadValues(buffer);
+        return buffer;
+    }
+
+    /// <summary>The tensors' values, as float32, into the first <see cref="ByteCount"/> bytes of a buffer the caller reuses.</summary>
+    public void ReadValues(Span<byte> destination) => Read(tensors, WirePrecision.Float32, destination);
 
     /// <summary>The gradients of the tensors, rounded to <paramref name="precision"/>; a tensor with no gradient reads as zeros.</summary>
-    public byte[] ReadGradients(WirePrecision precision = WirePrecision.Float32) =>
-        Read(tensors.Select(t => t.grad ?? zeros_like(t)), precision);
+    public byte[] ReadGradients(WirePrecision precision = WirePrecision.Float32)
+    {
+        var buffer = new byte[GradientByteCount(precision)];
+        ReadGradients(precision, buffer);
+        return buffer;
+    }
+
+    /// <summary>The gradients, rounded to <paramref name="precision"/>, into a buffer the caller reuses.</summary>
+    public void ReadGradients(WirePrecision precision, Span<byte> destination) =>
+        Read(tensors.Select(t => t.grad ?? zeros_like(t)), precision, destination);
 
     /// <summary>Overwrites the tensors' values in place from float32 bytes.</summary>
-    public void WriteValues(byte[] data) => Write(data, tensors);
+    public void WriteValues(ReadOnlySpan<byte> data) => Write(data, tensors);
 
     /// <summary>Sets the tensors' gradients from float32 bytes, creating them where there are none, ready for an optimizer step.</summary>
-    public void WriteGradients(byte[] data)
+    public void WriteGradients(ReadOnlySpan<byte> data)
     {
-        foreach (var t in tensors)
-            t.grad ??= zeros_like(t);
+        EnsureGradients();
         Write(data, tensors.Select(t => t.grad!));
     }
 
-    private byte[] Read(IEnumerable<Tensor> source, WirePrecision precision)
+    /// <summary>Gives every tensor without a gradient a zero one, kept from then on.</summary>
+    public void EnsureGradients()
     {
-        var buffer = new byte[checked((int)(ElementCount * precision.BytesPerElement()))];
+        foreach (var t in tensors)
+            t.grad ??= zeros_like(t);
+    }
+
+    private void Read(IEnumerable<Tensor> source, WirePrecision precision, Span<byte> buffer)
+    {
+        if (buffer.Length < GradientByteCount(precision))
+            throw new ArgumentException($"Expected room for {GradientByteCount(precision)} bytes, got {buffer.Length}.", nameof(buffer));
         var elementType = precision.ElementType();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -64,10 +90,9 @@ public sealed class TensorBlock
                 ? tensor
                 : tensor.to(elementType, CPU).contiguous();
             var bytes = readable.bytes;
-            bytes.CopyTo(buffer.AsSpan(offset));
+            bytes.CopyTo(buffer[offset..]);
             offset += bytes.Length;
         }
-        return buffer;
     }
 
     /// <summary>
@@ -75,7 +100,7 @@ public sealed class TensorBlock
     /// values. None does, since every write comes before a step's first forward pass or after its last backward pass
     /// through the tensors written.
     /// </summary>
-    private void Write(byte[] data, IEnumerable<Tensor> targets)
+    private void Write(ReadOnlySpan<byte> data, IEnumerable<Tensor> targets)
     {
         if (data.Length != ByteCount)
             throw new ArgumentException($"Expected {ByteCount} bytes for {ElementCount} floats, got {data.Length}.", nameof(data));
@@ -84,7 +109,7 @@ public sealed class TensorBlock
         int offset = 0;
         foreach (var target in targets)
         {
-            var slice = data.AsSpan(offset, checked((int)(target.numel() * sizeof(float))));
+            var slice = data.Slice(offset, checked((int)(target.numel() * sizeof(float))));
             if (target.device_type == DeviceType.CPU && target.is_contiguous())
             {
                 slice.CopyTo(target.bytes);
@@ -92,7 +117,7 @@ public sealed class TensorBlock
             else
             {
                 var staged = empty(target.shape, ScalarType.Float32);
-                staged.bytes = slice;
+                slice.CopyTo(staged.bytes);
                 target.copy_(staged);
             }
             offset += slice.Length;

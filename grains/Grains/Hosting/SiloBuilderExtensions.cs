@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Gan.Grains.Catalog;
+using Orleans.Gan.Grains.Exchange;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Gan.Grains.Placement;
@@ -12,7 +13,7 @@ namespace Orleans.Gan.Grains.Hosting;
 
 public static class SiloBuilderExtensions
 {
-    /// <summary>Everything a silo needs to host Orleans.Gan's grains: the placement director, the training metrics and the host options.</summary>
+    /// <summary>Everything a silo needs to host Orleans.Gan's grains: the placement director, the training metrics, the bulk transfer and the host options.</summary>
     public static ISiloBuilder AddGanTraining(this ISiloBuilder silo, Action<TrainingHostOptions>? configure = null)
     {
         silo.AddPlacementDirector<SiloNamePlacement, SiloNamePlacementDirector>();
@@ -24,6 +25,8 @@ public static class SiloBuilderExtensions
         silo.Services.AddMetrics();
         silo.Services.AddSingleton<GanMetrics>();
         silo.Services.AddHostedService<RunKeeper>();
+        silo.Services.AddSingleton<BulkTransfer>();
+        silo.Services.AddSingleton<IBulkTransfer>(services => services.GetRequiredService<BulkTransfer>());
         // Files under the runs folder unless the host registered another store (Redis) under the same name first.
         silo.Services.TryAddKeyedSingleton<IGrainStorage>(TrainingStorage.Name, (services, _) => new FileGrainStorage(
             Path.Combine(services.GetRequiredService<IOptions<TrainingHostOptions>>().Value.RunsDirectory, ".state"),

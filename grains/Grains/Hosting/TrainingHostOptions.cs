@@ -1,6 +1,8 @@
+using Orleans.Gan.Grains.Exchange;
+
 namespace Orleans.Gan.Grains.Hosting;
 
-/// <summary>Where a silo keeps data and runs, and how long a step may take before a worker counts as lost.</summary>
+/// <summary>Where a silo keeps data and runs, how long a step may take before a worker counts as lost, and how its buffers travel.</summary>
 public sealed class TrainingHostOptions
 {
     /// <summary>Shard caches and generated synthetic faces.</summary>
@@ -14,4 +16,16 @@ public sealed class TrainingHostOptions
 
     /// <summary>Checkpoints kept per run; older ones are deleted after a newer one is safely written.</summary>
     public int CheckpointsToKeep { get; set; } = 3;
+
+    /// <summary>How weights and gradient sums travel to other silos.</summary>
+    public BulkRoute BulkRoute { get; set; } = BulkRoute.Socket;
+
+    /// <summary>The address other silos fetch this silo's buffers from: the silo's advertised address.</summary>
+    public string BulkAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Listen on every interface rather than on <see cref="BulkAddress"/> alone (as the silo's endpoints do for a non-loopback address).</summary>
+    public bool BulkListenOnAnyAddress { get; set; }
+
+    /// <summary>The side path's TCP port; 0 takes any free one.</summary>
+    public int BulkPort { get; set; }
 }

@@ -19,6 +19,7 @@ public sealed class GanMetrics
 
     private readonly Gauge<double> lossD, lossG, realScore, fakeScore, quality;
     private readonly Gauge<int> epoch, activeWorkers, targetWorkers;
+    private readonly Gauge<long> stepExchangeBytes;
     private readonly Counter<long> steps, images, exchangedBytes, skippedFiles;
     private readonly Histogram<double> phaseDuration, checkpointDuration;
 
@@ -37,7 +38,10 @@ public sealed class GanMetrics
         targetWorkers = meter.CreateGauge<int>("gan.workers.target", description: "Workers the run asked for.");
         steps = meter.CreateCounter<long>("gan.steps", description: "Training steps completed.");
         images = meter.CreateCounter<long>("gan.images", description: "Real images trained on, all workers together.");
-        exchangedBytes = meter.CreateCounter<long>("gan.exchange", "By", "Weights sent to and gradients received from the workers (label direction).");
+        exchangedBytes = meter.CreateCounter<long>("gan.exchange", "By",
+            "Bytes across the coordinator's silo: weights fetched by other silos' stages (sent) and their gradient sums fetched back (received).");
+        stepExchangeBytes = meter.CreateGauge<long>("gan.exchange.per_step", "By",
+            "Bytes across the coordinator's silo in the newest step, both directions: grows with the silos that host workers, not with the workers.");
         skippedFiles = meter.CreateCounter<long>("gan.data.skipped_files", description: "Data set files skipped as unreadable, counted when the shards are prepared.");
         phaseDuration = meter.CreateHistogram("gan.step.phase.duration", "s",
             "Seconds of one step spent per phase: data_wait, compute, exchange, optimizer.", advice: seconds);
@@ -73,6 +77,7 @@ public sealed class GanMetrics
         phaseDuration.Record(phases.Optimizer.TotalSeconds, With(tags, "phase", "optimizer"));
         exchangedBytes.Add(bytesSent, With(tags, "direction", "sent"));
         exchangedBytes.Add(bytesReceived, With(tags, "direction", "received"));
+        stepExchangeBytes.Record(bytesSent + bytesReceived, tags);
     }
 
     public void CheckpointWritten(string run, TimeSpan duration) => checkpointDuration.Record(duration.TotalSeconds, Run(run));

@@ -9,6 +9,7 @@ using Orleans.Gan.Core.Imaging;
 using Orleans.Gan.Core.Models;
 using Orleans.Gan.Core.Quality;
 using Orleans.Gan.Core.Training;
+using Orleans.Gan.Grains.Exchange;
 using Orleans.Gan.Grains.Hosting;
 using Orleans.Gan.Grains.Telemetry;
 
@@ -16,13 +17,18 @@ namespace Orleans.Gan.Grains.Training;
 
 /// <summary>
 /// One per run. Owns the master G and D, both Adam optimizers and the step counter, and drives every step:
-/// (1) send the master weights, average the workers' D gradients, take D's Adam step;
-/// (2) send the new D, average the workers' G gradients, take G's Adam step, average the batch-norm statistics.
+/// (1) offer G's parameters and the batch-norm statistics (D's parameters are still those of the last step's phase 2)
+/// to the stage of each silo with workers, average the sums of the workers' D gradients that the stages offer back,
+/// take D's Adam step;
+/// (2) offer the new D, average the workers' G gradients and batch-norm statistics likewise, take G's Adam step.
+/// Large buffers move through <see cref="IBulkTransfer"/>; the grain calls carry their tickets.
 /// The loop runs in the background of the activation, so status calls interleave between its awaits.
 /// </summary>
 public sealed class CoordinatorGrain(
     IGrainFactory grains,
     IClusterMembershipService membership,
+    ILocalSiloDetails localSilo,
+    IBulkTransfer bulk,
     IOptions<TrainingHostOptions> options,
     GanMetrics metrics,
     [PersistentState("run", TrainingStorage.Name)] IPersistentState<RunRecord> record,
@@ -38,6 +44,12 @@ public sealed class CoordinatorGrain(
     private NetworkBlocks? blocks;
     private SampleQualityProbe? quality;
     private WorkerRoster? workers;
+    private readonly GradientSum gradientSum = new(), statisticsSum = new();
+    private byte[] generatorSet = [];
+    // Two, used in turn: a worker moved during phase 2 redoes phase 1 on the D offered before the one phase 2 offers.
+    private readonly byte[][] discriminatorParameters = [[], []];
+    private BulkTicket? discriminatorOffer;
+    private long discriminatorVersion;
     private Task? loop;
     private CancellationTokenSource? stopping;
     private bool stopRequested;
@@ -205,6 +217,10 @@ public sealed class CoordinatorGrain(
         master = GanNetworks.Create(config.Model, config.Seed);
         optimizers = new GanOptimizers(master, config);
         blocks = new NetworkBlocks(master);
+        generatorSet = new byte[blocks.GeneratorSetByteCount];
+        discriminatorParameters[0] = new byte[blocks.DiscriminatorParameters.ByteCount];
+        discriminatorParameters[1] = new byte[blocks.DiscriminatorParameters.ByteCount];
+        discriminatorOffer = null;
         var (step, resumeNote) = ResumeFromCheckpoint(new RunFolder(Host.RunsDirectory, Run), config);
         status = status with
         {
@@ -258,50 +274,59 @@ public sealed class CoordinatorGrain(
     private async Task TrainAsync(RunSettings run, RunFolder folder, int stepsPerEpoch, CancellationToken stop)
     {
         long step = status.Step;
+        var precision = run.GradientPrecision;
         while (step < status.TotalSteps && !stop.IsCancellationRequested)
         {
             clock.Restart();
             int epoch = (int)(step / stepsPerEpoch), batchInEpoch = (int)(step % stepsPerEpoch);
 
             await workers!.RebalanceAsync();
-            var weights = WeightSets.Read(blocks!, step);
-            var discriminatorRequest = new DiscriminatorPhaseRequest(step, epoch, batchInEpoch, weights);
+            var weights = OfferGeneratorSet(step);
+            // D as the last step's phase 2 offered it: stages that fetched it then hold it still.
+            var discriminatorBefore = discriminatorOffer ??= OfferDiscriminator();
+            StageDiscriminatorRequest DiscriminatorPhase(int[] indices) => new(step, epoch, batchInEpoch, weights, discriminatorBefore, indices, precision);
             var fanOut = Stopwatch.StartNew();
-            var discriminator = await workers.CallAllAsync($"step {step}, D phase", w => w.ComputeDiscriminatorGradients(discriminatorRequest));
+            var discriminator = await workers.CallStagesAsync($"step {step}, D phase",
+                (stage, indices) => FetchSumAsync(stage.ComputeDiscriminatorGradients(DiscriminatorPhase(indices))));
             var discriminatorFanOut = fanOut.Elapsed;
             var optimizer = Stopwatch.StartNew();
-            blocks!.DiscriminatorParameters.WriteGradients(GradientAverager.Average(discriminator.Select(d => d.Gradients).ToList(), run.GradientPrecision.ToCore()));
+            blocks!.DiscriminatorParameters.WriteGradients(Mean(discriminator, blocks.DiscriminatorParameters));
             optimizers!.StepDiscriminator();
+            var newDiscriminator = discriminatorOffer = OfferDiscriminator();
             optimizer.Stop();
 
-            var newDiscriminator = blocks.DiscriminatorParameters.ReadValues();
             fanOut.Restart();
             // A worker moved in this phase has not seen the step's D phase; it redoes it on the same weights first.
-            var generator = await workers.CallAllAsync($"step {step}, G phase", w => w.ComputeGeneratorGradients(new GeneratorPhaseRequest(step, newDiscriminator)),
-                catchUp: w => w.ComputeDiscriminatorGradients(discriminatorRequest));
+            var generator = await workers.CallStagesAsync($"step {step}, G phase",
+                (stage, indices) => FetchSumAsync(stage.ComputeGeneratorGradients(new StageGeneratorRequest(step, newDiscriminator, indices, precision))),
+                catchUp: (stage, indices) => stage.ComputeDiscriminatorGradients(DiscriminatorPhase(indices)));
             var generatorFanOut = fanOut.Elapsed;
             optimizer.Start();
-            blocks.GeneratorParameters.WriteGradients(GradientAverager.Average(generator.Select(g => g.Gradients).ToList(), run.GradientPrecision.ToCore()));
+            blocks.GeneratorParameters.WriteGradients(Mean(generator, blocks.GeneratorParameters));
             optimizers.StepGenerator();
-            blocks.GeneratorStatistics.WriteValues(GradientAverager.Average(generator.Select(g => g.GeneratorStatistics).ToList()));
-            blocks.DiscriminatorStatistics.WriteValues(GradientAverager.Average(generator.Select(g => g.DiscriminatorStatistics).ToList()));
+            statisticsSum.Reset(blocks.StatisticsByteCount / sizeof(float));
+            foreach (var part in generator)
+                statisticsSum.Add(part.Sum.Statistics, WirePrecision.Float32, part.Sum.Workers.Length);
+            blocks.WriteStatistics(statisticsSum.Mean());
             optimizer.Stop();
 
             step++;
-            var stepMetrics = StepMetrics.Mean(generator.Select(g => g.Metrics.ToCore()).ToList()).ToContract();
+            var stepMetrics = StepMetrics.Mean(generator.SelectMany(g => g.Sum.Metrics).Select(m => m.ToCore()).ToList()).ToContract();
+            var phases = StepPhases.Split(discriminatorFanOut, discriminator.SelectMany(d => d.Sum.Timings),
+                generatorFanOut, generator.SelectMany(g => g.Sum.Timings), optimizer.Elapsed);
+            long sent = Remote(discriminator).Concat(Remote(generator)).Sum(r => r.FetchedBytes);
+            long received = Remote(discriminator).Concat(Remote(generator)).Sum(r => (long)r.Gradients.Length + r.Statistics.Length);
             status = status with
             {
                 Step = step,
                 Epoch = (int)(step / stepsPerEpoch),
                 Metrics = stepMetrics,
                 ImagesPerSecond = workers.Count * run.BatchSize / clock.Elapsed.TotalSeconds,
+                LastStep = new StepBreakdown(phases.DataWait.TotalSeconds, phases.Compute.TotalSeconds, phases.Exchange.TotalSeconds,
+                    phases.Optimizer.TotalSeconds, sent + received),
             };
             history.Add(new LossPoint(step, stepMetrics.LossD, stepMetrics.LossG));
-            metrics.StepCompleted(Run, epoch, workers.Count * run.BatchSize, stepMetrics,
-                StepPhases.Split(discriminatorFanOut, discriminator.Select(d => d.Timing), generatorFanOut, generator.Select(g => g.Timing), optimizer.Elapsed),
-                bytesSent: workers.Count * (weights.Bytes + newDiscriminator.Length),
-                bytesReceived: discriminator.Sum(d => (long)d.Gradients.Length)
-                    + generator.Sum(g => (long)g.Gradients.Length + g.GeneratorStatistics.Length + g.DiscriminatorStatistics.Length));
+            metrics.StepCompleted(Run, epoch, workers.Count * run.BatchSize, stepMetrics, phases, sent, received);
 
             bool epochEnd = step % stepsPerEpoch == 0, last = step == status.TotalSteps;
             if (epochEnd || last || (run.SampleEvery > 0 && step % run.SampleEvery == 0))
@@ -315,6 +340,56 @@ public sealed class CoordinatorGrain(
         if (stop.IsCancellationRequested && step > 0)
             WriteCheckpoint(folder, run, step, stepsPerEpoch);
     }
+
+    /// <summary>The master's generator set, read into the buffer kept for it and offered to the stages for this step.</summary>
+    private BulkTicket OfferGeneratorSet(long step)
+    {
+        blocks!.ReadGeneratorSet(generatorSet);
+        return bulk.Offer(GeneratorSetKey, step, generatorSet);
+    }
+
+    /// <summary>D's parameters as they are now, offered under a new version: for the G phase and the next step's D phase.</summary>
+    private BulkTicket OfferDiscriminator()
+    {
+        long version = ++discriminatorVersion;
+        var buffer = discriminatorParameters[version % 2];
+        blocks!.DiscriminatorParameters.ReadValues(buffer);
+        return bulk.Offer($"{DiscriminatorKey}/{version % 2}", version, buffer);
+    }
+
+    /// <summary>
+    /// A stage's answer with its sum fetched: part of the same call, so that a transfer cut by a dying silo fails that
+    /// silo's part of the phase, which is then redone elsewhere.
+    /// </summary>
+    private async Task<FetchedSum> FetchSumAsync(Task<StageSum> call)
+    {
+        var sum = await call;
+        using var deadline = new CancellationTokenSource(Host.StepTimeout);
+        return new FetchedSum(sum, await bulk.FetchAsync(sum.Gradients, deadline.Token));
+    }
+
+    /// <summary>The mean over every worker of the stages' sums, added in the order the roster returned them; gives the fetched buffers back.</summary>
+    private ReadOnlySpan<byte> Mean(IReadOnlyList<FetchedSum> parts, TensorBlock block)
+    {
+        gradientSum.Reset(checked((int)block.ElementCount));
+        foreach (var part in parts)
+        {
+            using (part.Gradients)
+                gradientSum.Add(part.Gradients.Memory.Span, part.Sum.Precision.ToCore(), part.Sum.Workers.Length);
+        }
+        if (gradientSum.Workers != workers!.Count)
+            throw new InvalidOperationException($"The stages answered for {gradientSum.Workers} workers, not the run's {workers.Count}.");
+        return gradientSum.Mean();
+    }
+
+    /// <summary>The sums that came from other silos, i.e. crossed the boundary of this one.</summary>
+    private IEnumerable<StageSum> Remote(IEnumerable<FetchedSum> parts) => parts.Select(p => p.Sum).Where(s => s.Silo != localSilo.Name);
+
+    private string GeneratorSetKey => $"{Run}/coordinator/generator-set";
+
+    private string DiscriminatorKey => $"{Run}/coordinator/discriminator";
+
+    private sealed record FetchedSum(StageSum Sum, BulkData Gradients);
 
     private void WriteGrid(RunFolder folder, long seed, long step)
     {
@@ -346,6 +421,7 @@ public sealed class CoordinatorGrain(
 
     private async Task ReleaseWorkersAsync()
     {
+        bulk.Withdraw($"{Run}/coordinator/");
         if (workers is not null)
             await workers.ReleaseAsync();
         status = status with { ActiveWorkers = 0 };

@@ -50,6 +50,14 @@ public static class RunSettingsMapping
         _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown gradient precision."),
     };
 
+    public static GradientPrecision ToContract(this WirePrecision precision) => precision switch
+    {
+        WirePrecision.Float32 => GradientPrecision.Float32,
+        WirePrecision.BFloat16 => GradientPrecision.BFloat16,
+        WirePrecision.Float16 => GradientPrecision.Float16,
+        _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown wire precision."),
+    };
+
     public static TrainingMetrics ToContract(this StepMetrics metrics) =>
         new(metrics.LossD, metrics.LossG, metrics.RealScore, metrics.FakeScoreBeforeD, metrics.FakeScoreAfterD);
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Gan.Contracts;
-using Orleans.Gan.Data;
 using Orleans.Gan.Core.Models;
 using Orleans.Gan.Core.Training;
 using Orleans.Gan.Grains.Placement;
@@ -9,13 +8,16 @@ using Orleans.Gan.Grains.Placement;
 namespace Orleans.Gan.Grains.Training;
 
 /// <summary>
-/// A replica of G and D on the silo its key names. Each step it is handed the master weights, reads its batch from
-/// the data shard beside it, and returns the gradients of the phase asked for. The TorchSharp work runs on the
-/// thread pool so that the silo's scheduler stays free for membership probes and other grains.
+/// A replica of G and D on the silo its key names. Each step its silo stage hands it the master weights, it reads its
+/// batch from the data shard beside it, and returns the gradients of the phase asked for, from buffers it reuses every
+/// step. The TorchSharp work runs on the thread pool so that the silo's scheduler stays free for membership probes and
+/// other grains. With <see cref="RunSettings.SimulateComputeMs"/> it waits that long instead of running the networks,
+/// but still loads every weight and sends gradients of the real size: the exchange as it would be behind a GPU.
 /// </summary>
 [SiloNamePlacement]
 public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
 {
+    private static readonly TrainingMetrics NoMetrics = new(0, 0, 0, 0, 0);
     private WorkerAssignment? assignment;
     private TrainingConfig? config;
     private GanNetworks? replica;
@@ -23,6 +25,7 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
     private AdversarialStep? step;
     private IDataShardGrain? shard;
     private long stepInFlight = -1;
+    private byte[] discriminatorGradients = [], generatorGradients = [], statistics = [];
 
     public async Task<ShardInfo> Prepare(WorkerAssignment newAssignment)
     {
@@ -33,6 +36,16 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
         replica = GanNetworks.Create(config.Model, config.Seed);
         blocks = new NetworkBlocks(replica);
         step = new AdversarialStep(replica);
+        var precision = newAssignment.Settings.GradientPrecision.ToCore();
+        discriminatorGradients = new byte[blocks.DiscriminatorParameters.GradientByteCount(precision)];
+        generatorGradients = new byte[blocks.GeneratorParameters.GradientByteCount(precision)];
+        statistics = new byte[blocks.StatisticsByteCount];
+        if (newAssignment.Settings.SimulateComputeMs is not null)
+        {
+            // No backward pass will make gradients; zeros of the real size are sent instead, from tensors made once.
+            blocks.GeneratorParameters.EnsureGradients();
+            blocks.DiscriminatorParameters.EnsureGradients();
+        }
         assignment = newAssignment;
         logger.LogInformation("Worker {Worker} of run {Run} ready on {Key} with {Images} images", newAssignment.WorkerIndex,
             newAssignment.Settings.Run, this.GetPrimaryKeyString(), info.Images);
@@ -43,18 +56,20 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
     {
         var (current, settings) = Prepared();
         var clock = Stopwatch.StartNew();
-        var batch = await shard!.GetBatch(request.Epoch, request.BatchInEpoch, settings.BatchSize);
+        var batch = Simulated ? null : await shard!.GetBatch(request.Epoch, request.BatchInEpoch, settings.BatchSize);
         var dataWait = clock.Elapsed;
-        var gradients = await Task.Run(() =>
+        await RunAsync(() =>
         {
-            WeightSets.Write(blocks!, request.Weights);
+            blocks!.WriteGeneratorSet(request.GeneratorSet.Span);
+            blocks.DiscriminatorParameters.WriteValues(request.DiscriminatorParameters.Span);
+            if (batch is null)
+                return;
             using var real = PixelTensors.FromPixels(batch.Pixels, batch.Count, batch.Size);
             using var random = StepRandom.For(settings.Seed, request.Step, current.WorkerIndex);
             step!.ComputeDiscriminatorGradients(real, random);
-            return blocks!.DiscriminatorParameters.ReadGradients(current.Settings.GradientPrecision.ToCore());
-        });
+        }, () => blocks!.DiscriminatorParameters.ReadGradients(Precision, discriminatorGradients));
         stepInFlight = request.Step;
-        return new DiscriminatorGradients(request.Step, current.WorkerIndex, gradients,
+        return new DiscriminatorGradients(request.Step, current.WorkerIndex, discriminatorGradients,
             new WorkerTiming(dataWait.TotalSeconds, (clock.Elapsed - dataWait).TotalSeconds));
     }
 
@@ -65,16 +80,20 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
             throw new InvalidOperationException(
                 $"Worker {current.WorkerIndex} was asked for G's gradients of step {request.Step} but computed D's for step {stepInFlight}.");
         var clock = Stopwatch.StartNew();
-        var result = await Task.Run(() =>
+        var metrics = NoMetrics;
+        await RunAsync(() =>
         {
-            blocks!.DiscriminatorParameters.WriteValues(request.DiscriminatorParameters);
-            var metrics = step!.ComputeGeneratorGradients();
-            return new GeneratorGradients(request.Step, current.WorkerIndex, blocks.GeneratorParameters.ReadGradients(current.Settings.GradientPrecision.ToCore()),
-                blocks.GeneratorStatistics.ReadValues(), blocks.DiscriminatorStatistics.ReadValues(), metrics.ToContract(),
-                new WorkerTiming(0, clock.Elapsed.TotalSeconds));
+            blocks!.DiscriminatorParameters.WriteValues(request.DiscriminatorParameters.Span);
+            if (!Simulated)
+                metrics = step!.ComputeGeneratorGradients().ToContract();
+        }, () =>
+        {
+            blocks!.GeneratorParameters.ReadGradients(Precision, generatorGradients);
+            blocks.ReadStatistics(statistics);
         });
         stepInFlight = -1;
-        return result;
+        return new GeneratorGradients(request.Step, current.WorkerIndex, generatorGradients, statistics, metrics,
+            new WorkerTiming(0, clock.Elapsed.TotalSeconds));
     }
 
     public Task Release()
@@ -89,6 +108,19 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
         return Task.CompletedTask;
     }
 
+    private bool Simulated => assignment!.Settings.SimulateComputeMs is not null;
+
+    private WirePrecision Precision => assignment!.Settings.GradientPrecision.ToCore();
+
+    /// <summary>Loads and computes, waits instead when simulating, then reads the answer out: all off the grain's scheduler.</summary>
+    private async Task RunAsync(Action compute, Action readOut)
+    {
+        await Task.Run(compute);
+        if (assignment!.Settings.SimulateComputeMs is int milliseconds and > 0)
+            await Task.Delay(milliseconds);
+        await Task.Run(readOut);
+    }
+
     private (WorkerAssignment Assignment, TrainingConfig Config) Prepared() =>
         assignment is not null && config is not null
             ? (assignment, config)
@@ -99,6 +131,7 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
         step?.Dispose();
         replica?.Dispose();
         (step, replica, blocks, assignment, config, stepInFlight) = (null, null, null, null, null, -1);
+        (discriminatorGradients, generatorGradients, statistics) = ([], [], []);
         if (!disposeOnly)
             DeactivateOnIdle();
     }

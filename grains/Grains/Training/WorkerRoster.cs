@@ -5,7 +5,8 @@ using Orleans.Gan.Contracts;
 namespace Orleans.Gan.Grains.Training;
 
 /// <summary>
-/// A run's workers: which silo each lives on, and calling all of them for one phase of a step. Worker i always
+/// A run's workers: which silo each lives on, and calling all of them for one phase of a step through the stage of
+/// each silo that hosts some. Worker i always
 /// trains on data shard i with the random streams of index i; only its silo changes. So when a silo is lost, its
 /// workers (and their shards) move to the surviving silos and redo the phase, and the step's result is the one the
 /// full cluster would have computed: nothing is lost or counted twice. When silos join, workers move back at the
@@ -30,6 +31,7 @@ public sealed class WorkerRoster(
 
     private readonly string?[] silos = new string?[settings.Workers];
     private readonly Dictionary<SiloAddress, DateTime> lost = [];
+    private readonly HashSet<string> stageSilos = [];
 
     public int Count => silos.Length;
 
@@ -85,13 +87,17 @@ public sealed class WorkerRoster(
     }
 
     /// <summary>
-    /// Calls <paramref name="phase"/> on every worker at once and returns the answers in worker order. A worker that
-    /// throws, misses the deadline or whose silo leaves the cluster is moved to another silo, brought up to the
-    /// phase with <paramref name="catchUp"/> (the earlier phases of the same step), and asked again.
+    /// Calls <paramref name="phase"/> on the stage of every silo that hosts workers, for that silo's workers, all at
+    /// once. A stage call that throws, misses the deadline or whose silo leaves the cluster fails for all its workers:
+    /// they are moved to other silos, brought up to the phase with <paramref name="catchUp"/> (the earlier phases of the
+    /// same step), and asked again. Returns one answer per call that succeeded: the silos in name order, then the
+    /// redone parts in the order they were redone. So a fixed placement always gives the same order, and no worker is
+    /// in two answers.
     /// </summary>
-    public async Task<T[]> CallAllAsync<T>(string name, Func<IWorkerGrain, Task<T>> phase, Func<IWorkerGrain, Task>? catchUp = null)
+    public async Task<List<T>> CallStagesAsync<T>(string name, Func<ISiloStageGrain, int[], Task<T>> phase,
+        Func<ISiloStageGrain, int[], Task>? catchUp = null)
     {
-        var results = new T[Count];
+        var results = new List<T>();
         var pending = Enumerable.Range(0, Count).ToList();
         var errors = new List<string>();
         for (int attempt = 1; pending.Count > 0; attempt++)
@@ -109,7 +115,7 @@ public sealed class WorkerRoster(
                 SetAside(SiloOf(index));
             await RebalanceAsync();
             if (catchUp is not null)
-                await Task.WhenAll(failed.Select(index => catchUp(this[index]))).WaitAsync(deadline);
+                await Task.WhenAll(BySilo(failed).Select(group => catchUp(Stage(group.Silo), group.Workers))).WaitAsync(deadline);
             pending = failed;
             errors.Clear();
         }
@@ -122,7 +128,7 @@ public sealed class WorkerRoster(
         var placed = Enumerable.Range(0, Count).Where(i => silos[i] is not null).ToList();
         try
         {
-            await Task.WhenAll(placed.Select(i => this[i].Release())).WaitAsync(deadline);
+            await Task.WhenAll(placed.Select(i => this[i].Release()).Concat(stageSilos.Intersect(ActiveSilos()).Select(silo => Stage(silo).Release()))).WaitAsync(deadline);
         }
         catch (Exception e)
         {
@@ -152,35 +158,46 @@ public sealed class WorkerRoster(
         return info;
     }
 
-    /// <summary>One attempt for the given workers; returns the ones that failed, with why in <paramref name="errors"/>.</summary>
-    private async Task<List<int>> CallAsync<T>(List<int> indices, Func<IWorkerGrain, Task<T>> phase, T[] results, List<string> errors)
+    /// <summary>One attempt for the given workers, a call per silo; returns the workers whose call failed, with why in <paramref name="errors"/>.</summary>
+    private async Task<List<int>> CallAsync<T>(List<int> indices, Func<ISiloStageGrain, int[], Task<T>> phase, List<T> results, List<string> errors)
     {
-        var calls = indices.ToDictionary(i => i, i => phase(this[i]));
-        var all = Task.WhenAll(calls.Values);
+        var calls = BySilo(indices).Select(group => (group.Silo, group.Workers, Answer: phase(Stage(group.Silo), group.Workers))).ToList();
+        var all = Task.WhenAll(calls.Select(c => c.Answer));
         var giveUp = DateTime.UtcNow + deadline;
         while (!all.IsCompleted && DateTime.UtcNow < giveUp)
         {
             await Task.WhenAny(all, Task.Delay(MembershipPoll));
             var active = ActiveSilos();
-            if (calls.Any(c => !c.Value.IsCompleted && !active.Contains(SiloOf(c.Key))))
+            if (calls.Any(c => !c.Answer.IsCompleted && !active.Contains(c.Silo)))
                 break;
         }
 
         var failed = new List<int>();
-        foreach (var (index, call) in calls)
+        foreach (var (silo, workers, answer) in calls)
         {
-            if (call.IsCompletedSuccessfully)
+            if (answer.IsCompletedSuccessfully)
             {
-                results[index] = call.Result;
+                results.Add(answer.Result);
                 continue;
             }
-            failed.Add(index);
-            errors.Add(call.IsFaulted
-                ? $"worker {index} on {SiloOf(index)}: {call.Exception!.InnerException!.GetType().Name}: {call.Exception.InnerException.Message}"
-                : $"worker {index} on {SiloOf(index)}: no answer within {deadline.TotalSeconds:0} s or its silo left the cluster");
-            Abandon(call);
+            failed.AddRange(workers);
+            errors.Add(answer.IsFaulted
+                ? $"workers {string.Join(", ", workers)} on {silo}: {answer.Exception!.InnerException!.GetType().Name}: {answer.Exception.InnerException.Message}"
+                : $"workers {string.Join(", ", workers)} on {silo}: no answer within {deadline.TotalSeconds:0} s or the silo left the cluster");
+            Abandon(answer);
         }
         return failed;
+    }
+
+    /// <summary>The given workers grouped by the silo they live on, silos in name order and workers in index order.</summary>
+    private IEnumerable<(string Silo, int[] Workers)> BySilo(IEnumerable<int> workers) =>
+        workers.GroupBy(SiloOf).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Order().ToArray()));
+
+    /// <summary>The run's stage on <paramref name="silo"/>, remembered so that it is released with the workers.</summary>
+    private ISiloStageGrain Stage(string silo)
+    {
+        stageSilos.Add(silo);
+        return grains.GetGrain<ISiloStageGrain>(GrainKeys.Stage(settings.Run, silo));
     }
 
     /// <summary>Whether a failed call says something about the silo it went to (gone, unreachable, too slow).</summary>

@@ -72,13 +72,13 @@ public sealed class TrainingStepTests
         var buffers = Enumerable.Range(0, 3).Select(i => randn(1000).mul(i + 1)).ToList();
         var bytes = buffers.Select(b => new TensorBlock([b]).ReadValues()).ToList();
 
-        var mean = GradientAverager.Average(bytes);
+        var mean = GradientSum.Average(bytes);
 
         var expected = stack(buffers).mean([0]);
         var actual = empty(1000);
         new TensorBlock([actual]).WriteValues(mean);
         Assert.True(allclose(expected, actual, rtol: 1e-6, atol: 1e-7));
-        Assert.Equal(bytes[0], GradientAverager.Average([bytes[0]]));
+        Assert.Equal(bytes[0], GradientSum.Average([bytes[0]]));
     }
 
     [Fact]

@@ -39,8 +39,8 @@ public sealed class WirePrecisionTests
 
         foreach (var perWorker in new[] { workers.Discriminator, workers.Generator })
         {
-            var exact = Floats(GradientAverager.Average(perWorker.Select(w => w.ReadGradients()).ToList()));
-            var rounded = Floats(GradientAverager.Average(perWorker.Select(w => w.ReadGradients(precision)).ToList(), precision));
+            var exact = Floats(GradientSum.Average(perWorker.Select(w => w.ReadGradients()).ToList()));
+            var rounded = Floats(GradientSum.Average(perWorker.Select(w => w.ReadGradients(precision)).ToList(), precision));
 
             double error = RelativeError(rounded, exact);
             // Each gradient is off by at most half a unit in its last place, 2⁻⁸ (bfloat16) or 2⁻¹¹ (float16) of itself;
@@ -110,7 +110,7 @@ public sealed class WirePrecisionTests
         public void Dispose() => owned.ForEach(o => o.Dispose());
     }
 
-    private static float[] Widened(byte[] packed, WirePrecision precision) => Floats(GradientAverager.Average([packed], precision));
+    private static float[] Widened(byte[] packed, WirePrecision precision) => Floats(GradientSum.Average([packed], precision));
 
     private static float[] Floats(byte[] bytes) => MemoryMarshal.Cast<byte, float>(bytes).ToArray();
 

@@ -1,0 +1,99 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Text;
+using Orleans.Gan.Contracts;
+
+namespace Orleans.Gan.Grains.Exchange;
+
+/// <summary>
+/// Fetches buffers from other silos' <see cref="BulkSocketServer"/>s, into arrays rented from <see cref="BulkData.Pool"/>. Idle
+/// connections are kept, one per fetch in flight to each silo, so that a step opens no new connection.
+/// </summary>
+public sealed class BulkSocketClient : IDisposable
+{
+    private readonly ConcurrentDictionary<(string Host, int Port), ConcurrentBag<Socket>> idle = new();
+
+    public async ValueTask<BulkData> FetchAsync(BulkTicket ticket, CancellationToken cancellation)
+    {
+        var endpoint = (ticket.Host!, ticket.Port);
+        var connection = Take(endpoint) ?? await ConnectAsync(endpoint, cancellation);
+        // A blocking receive ends when its socket closes; that is how the deadline ends a fetch.
+        await using var closeOnCancel = cancellation.Register(connection.Dispose);
+        try
+        {
+            var data = await Task.Factory.StartNew(() => Fetch(connection, ticket), cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            Return(endpoint, connection);
+            return data;
+        }
+        catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            connection.Dispose();
+            throw new BulkTransferException(cancellation.IsCancellationRequested
+                ? $"Fetching '{ticket.Key}' ({ticket.Length} bytes) from {ticket.Host}:{ticket.Port} did not finish in time."
+                : $"Fetching '{ticket.Key}' from {ticket.Host}:{ticket.Port} broke off: {e.Message}", e);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One request and its answer, blocking, on a thread of its own (see <see cref="BulkWire"/>).</summary>
+    private static BulkData Fetch(Socket connection, BulkTicket ticket)
+    {
+        BulkWire.WriteRequest(connection, ticket.Key, ticket.Version);
+        var header = new byte[BulkWire.HeaderBytes];
+        BulkWire.ReadExactly(connection, header);
+        var (status, length) = BulkWire.ParseHeader(header);
+        if (status != BulkWire.Found)
+        {
+            var reason = new byte[Math.Clamp(length, 0, 4096)];
+            BulkWire.ReadExactly(connection, reason);
+            throw new BulkTransferException($"{ticket.Host}:{ticket.Port} has {Encoding.UTF8.GetString(reason)}.");
+        }
+        if (length != ticket.Length)
+            throw new BulkTransferException($"{ticket.Host}:{ticket.Port} answered '{ticket.Key}' with {length} bytes, not the {ticket.Length} offered.");
+        var array = BulkData.Pool.Rent(length);
+        try
+        {
+            BulkWire.ReadExactly(connection, array.AsSpan(0, length));
+            return BulkData.Rented(array, length);
+        }
+        catch
+        {
+            BulkData.Pool.Return(array);
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var connections in idle.Values)
+        {
+            while (connections.TryTake(out var connection))
+                connection.Dispose();
+        }
+    }
+
+    private Socket? Take((string, int) endpoint) =>
+        idle.TryGetValue(endpoint, out var connections) && connections.TryTake(out var connection) ? connection : null;
+
+    private void Return((string, int) endpoint, Socket connection) => idle.GetOrAdd(endpoint, _ => []).Add(connection);
+
+    private static async Task<Socket> ConnectAsync((string Host, int Port) endpoint, CancellationToken cancellation)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endpoint.Host, endpoint.Port, cancellation);
+            return socket;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            throw new BulkTransferException($"Cannot reach the bulk transfer of {endpoint.Host}:{endpoint.Port}: {e.Message}", e);
+        }
+    }
+}

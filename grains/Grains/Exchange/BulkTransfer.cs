@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.IO.Hashing;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Gan.Contracts;
+using Orleans.Gan.Grains.Hosting;
+
+namespace Orleans.Gan.Grains.Exchange;
+
+/// <summary>
+/// This silo's <see cref="IBulkTransfer"/>: the buffers its grains offer, lent by reference to receivers on this silo
+/// and, for other silos, served on the side path (<see cref="BulkRoute.Socket"/>) or carried in the ticket itself
+/// (<see cref="BulkRoute.Orleans"/>). Every offer is checksummed once; every copy that arrives from elsewhere is checked.
+/// </summary>
+public sealed class BulkTransfer : IBulkTransfer, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, Offered> offers = new();
+    private readonly Guid id = Guid.NewGuid();
+    private readonly BulkRoute route;
+    private readonly string host;
+    private readonly BulkSocketServer? server;
+    private readonly BulkSocketClient client = new();
+
+    public BulkTransfer(IOptions<TrainingHostOptions> options, ILogger<BulkTransfer> logger)
+    {
+        var settings = options.Value;
+        route = settings.BulkRoute;
+        host = settings.BulkAddress;
+        if (route == BulkRoute.Socket)
+        {
+            var address = IPAddress.Parse(settings.BulkAddress);
+            var listen = settings.BulkListenOnAnyAddress ? IPAddress.Any : address;
+            server = new BulkSocketServer(new IPEndPoint(listen, settings.BulkPort), Lend, logger);
+            logger.LogInformation("Bulk transfers of this silo are served on {Address}:{Port}", host, server.Port);
+        }
+    }
+
+    public BulkTicket Offer(string key, long version, ReadOnlyMemory<byte> data)
+    {
+        ulong checksum = XxHash3.HashToUInt64(data.Span);
+        offers[key] = new Offered(version, data);
+        return route == BulkRoute.Socket
+            ? new BulkTicket(key, version, data.Length, checksum, id, host, server!.Port, ReadOnlyMemory<byte>.Empty)
+            : new BulkTicket(key, version, data.Length, checksum, id, null, 0, data);
+    }
+
+    public long BytesCarriedIn(BulkTicket ticket) => ticket.Owner == id ? 0 : ticket.Inline.Length;
+
+    public void Withdraw(string keyPrefix)
+    {
+        foreach (var key in offers.Keys.Where(k => k.StartsWith(keyPrefix, StringComparison.Ordinal)))
+            offers.TryRemove(key, out _);
+    }
+
+    public async ValueTask<BulkData> FetchAsync(BulkTicket ticket, CancellationToken cancellation)
+    {
+        if (ticket.Owner == id)
+            return BulkData.Borrowed(Lend(ticket.Key, ticket.Version)
+                ?? throw new BulkTransferException($"This silo offers nothing under '{ticket.Key}' at version {ticket.Version} any more."));
+        if (ticket.Host is null)
+        {
+            Verify(ticket, ticket.Inline.Span);
+            return BulkData.Arrived(ticket.Inline);
+        }
+        var fetched = await client.FetchAsync(ticket, cancellation);
+        try
+        {
+            Verify(ticket, fetched.Memory.Span);
+            return fetched;
+        }
+        catch
+        {
+            fetched.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (server is not null)
+            await server.DisposeAsync();
+        client.Dispose();
+        offers.Clear();
+    }
+
+    // The cast matters: a bare null would convert to an empty buffer (ReadOnlyMemory<byte> takes null arrays), served as found.
+    private ReadOnlyMemory<byte>? Lend(string key, long version) =>
+        offers.TryGetValue(key, out var offered) && offered.Version == version ? offered.Data : (ReadOnlyMemory<byte>?)null;
+
+    private static void Verify(BulkTicket ticket, ReadOnlySpan<byte> data)
+    {
+        if (data.Length != ticket.Length || XxHash3.HashToUInt64(data) != ticket.Checksum)
+            throw new BulkTransferException(
+                $"'{ticket.Key}' version {ticket.Version} arrived damaged ({data.Length} of {ticket.Length} bytes, checksum mismatch); it was not used.");
+    }
+
+    private sealed record Offered(long Version, ReadOnlyMemory<byte> Data);
+}
