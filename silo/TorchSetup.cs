@@ -1,9 +1,12 @@
-using Orleans.Gan.Core.Training;
+using Orleans.Gan.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace Orleans.Gan.Silo;
 
-/// <summary>Chooses the torch device and thread count once, at start-up, for every worker in this process.</summary>
+/// <summary>
+/// Chooses the torch device and thread count once, at start-up, for every worker in this process, and oneDNN's kernels
+/// before the first convolution (<see cref="CpuKernels"/>).
+/// </summary>
 public static class TorchSetup
 {
     /// <returns>The device, and what was done about this CPU's kernels (see <see cref="CpuKernels"/>), if anything.</returns>

@@ -7,6 +7,7 @@ using Orleans.Gan.Bench.Report;
 using Orleans.Gan.Bench.Steps;
 using Orleans.Gan.Contracts;
 using Orleans.Gan.Core.Models;
+using Orleans.Gan.Core.Runtime;
 using Orleans.Gan.Core.Training;
 using static TorchSharp.torch;
 
@@ -82,16 +83,24 @@ public sealed class BenchmarkRun(BenchSettings settings)
         async Task Run(string setup, int silos, int workers, GradientPrecision precision)
         {
             var run = await Timed(setup, () => ClusterRunBenchmark.RunAsync(silos, workers, batch / workers, precision, settings));
-            report.Cluster.Add(new ClusterCase(setup, run.Steps, run.SiloPeakBytes));
+            report.Cluster.Add(new ClusterCase(setup, run.Steps, run.SiloPeakBytes, run.SiloPeakBytesAtEnd));
         }
         await Run($"ours, 1 silo x {threads} threads, 1 worker x {batch}", 1, 1, GradientPrecision.Float32);
         await Run($"ours, 2 silos x {half} thread(s), 2 workers x {batch / 2}, fp32 gradients", 2, 2, GradientPrecision.Float32);
         if (!settings.Quick)
             await Run($"ours, 2 silos x {half} thread(s), 2 workers x {batch / 2}, bf16 gradients", 2, 2, GradientPrecision.BFloat16);
+        // What each process of the two-process cases computes, alone: the yardstick of their overhead.
+        set_num_threads(1);
+        var oursOneThread = await Timed($"dcgan64 batch {batch / 2}, ours, 1 thread", () => Task.FromResult(LocalStepBenchmark.Run(GanArchitecture.Dcgan64, batch / 2, settings)));
+        set_num_threads(settings.Threads);
+        report.Cluster.Add(new ClusterCase($"ours in process, 1 x 1 thread, batch {batch / 2}", oursOneThread, [oursOneThread.PeakBytes]));
         if (!pythonWorks)
             return;
         if (inProcess.PyTorch is { } torch)
             report.Cluster.Add(new ClusterCase($"PyTorch in process, 1 x {threads} threads, batch {batch}", torch, [torch.PeakBytes]));
+        var torchOneThread = await Timed($"dcgan64 batch {batch / 2}, PyTorch, 1 thread",
+            () => PyTorchSteps.RunAsync(python, GanArchitecture.Dcgan64, batch / 2, settings with { Threads = 1 }));
+        report.Cluster.Add(new ClusterCase($"PyTorch in process, 1 x 1 thread, batch {batch / 2}", torchOneThread, [torchOneThread.PeakBytes]));
         var (ddp, peaks) = await Timed("PyTorch DDP", () => PyTorchSteps.RunDistributedAsync(python, GanArchitecture.Dcgan64, 2, batch / 2, settings));
         report.Cluster.Add(new ClusterCase($"PyTorch DDP (gloo), 2 processes x 1 thread x {batch / 2}", ddp, [.. peaks.Select(p => (long?)p)]));
     }

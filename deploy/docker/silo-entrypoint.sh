@@ -3,4 +3,8 @@
 set -e
 : "${ORLEANS_GAN_Silo__AdvertisedAddress:=$(hostname -i | cut -d' ' -f1)}"
 export ORLEANS_GAN_Silo__AdvertisedAddress
+# Two malloc arenas: a silo's steps run on any thread-pool thread, and glibc's arena per thread kept each step's
+# activations apart (README, "Memory").
+: "${MALLOC_ARENA_MAX:=2}"
+export MALLOC_ARENA_MAX
 exec dotnet /app/silo.dll "$@"

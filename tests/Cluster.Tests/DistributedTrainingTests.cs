@@ -77,7 +77,6 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
         long expected = sent + received;
         Assert.Equal(expected, two.LastStep!.ExchangeBytes);
         Assert.Equal(expected, four.LastStep!.ExchangeBytes);
-        Assert.Equal(4, four.ActiveWorkers);
     }
 
     [Fact]

@@ -40,13 +40,14 @@ public static class ClusterRunBenchmark
         BenchSettings settings, int? simulateComputeMs = null)
     {
         var run = new RunSettings($"bench-{Guid.NewGuid():N}", ModelKind.Dcgan64, workers, batchPerWorker, Epochs: 1000,
-            MaxSteps: settings.WarmupSteps + settings.MeasuredSteps, Seed: 1, Dataset: null, SyntheticFaces: settings.SyntheticFaces,
+            MaxSteps: settings.WarmupSteps + settings.MeasuredSteps + 1, Seed: 1, Dataset: null, SyntheticFaces: settings.SyntheticFaces,
             SampleEvery: 0, CheckpointEvery: 0, GradientPrecision: precision, SimulateComputeMs: simulateComputeMs);
         var coordinator = cluster.Client.GetGrain<ICoordinatorGrain>(run.Run);
         await coordinator.Start(run);
 
         var seconds = new List<double>();
         var breakdowns = new List<StepBreakdown>();
+        IReadOnlyList<long?>? peaks = null;
         long seen = 0;
         var giveUp = DateTime.UtcNow + Deadline;
         while (true)
@@ -55,11 +56,15 @@ public static class ClusterRunBenchmark
             if (status.Step > seen)
             {
                 // The status always holds the newest step's figures, so a step between two polls is missed, never mixed up.
-                if (status.Step > settings.WarmupSteps)
+                if (status.Step > settings.WarmupSteps && status.Step < run.MaxSteps)
                 {
                     seconds.Add(workers * batchPerWorker / status.ImagesPerSecond);
                     breakdowns.Add(status.LastStep!);
                 }
+                // The run's last step, which is not measured, ends by scoring its samples and writing a checkpoint:
+                // the peaks of training are taken before it.
+                if (status.Step >= run.MaxSteps - 1)
+                    peaks ??= cluster.Silos.Select(s => s.PeakBytes).ToList();
                 seen = status.Step;
             }
             if (!status.IsActive)
@@ -72,7 +77,8 @@ public static class ClusterRunBenchmark
                 throw new TimeoutException($"The benchmark run took longer than {Deadline.TotalMinutes} minutes (step {status.Step}).");
             await Task.Delay(PollInterval);
         }
-        var peaks = cluster.Silos.Select(s => s.PeakBytes).ToList();
-        return new ClusterRunResult(new StepResult(new Timings(seconds), workers * batchPerWorker, peaks.Max()), peaks, breakdowns);
+        var peaksAtEnd = cluster.Silos.Select(s => s.PeakBytes).ToList();
+        peaks ??= peaksAtEnd;
+        return new ClusterRunResult(new StepResult(new Timings(seconds), workers * batchPerWorker, peaks.Max()), peaks, breakdowns, peaksAtEnd);
     }
 }

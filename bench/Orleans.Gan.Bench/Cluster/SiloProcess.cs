@@ -19,6 +19,8 @@ public sealed class SiloProcess : IAsyncDisposable
         Name = name;
         GatewayPort = gatewayPort;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        // As deploy/ starts silos (README, "Memory").
+        start.Environment.TryAdd("MALLOC_ARENA_MAX", "2");
         start.ArgumentList.Add(RepositoryPaths.Silo);
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);

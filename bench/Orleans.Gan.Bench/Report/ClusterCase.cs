@@ -2,5 +2,8 @@ using Orleans.Gan.Bench.Steps;
 
 namespace Orleans.Gan.Bench.Report;
 
-/// <summary>One way of training the cluster comparison's global batch, and the peak memory of each process it used.</summary>
-public sealed record ClusterCase(string Setup, StepResult Result, IReadOnlyList<long?> PeakBytesPerProcess);
+/// <summary>
+/// One way of training the cluster comparison's global batch, and the peak memory of each process it used: while it
+/// trained, and for silos also at the end, after the run's last step has scored its samples and written a checkpoint.
+/// </summary>
+public sealed record ClusterCase(string Setup, StepResult Result, IReadOnlyList<long?> PeakBytesPerProcess, IReadOnlyList<long?>? PeakBytesAtEnd = null);

@@ -41,6 +41,7 @@ public static class ReportJson
                 ["setup"] = c.Setup,
                 ["step"] = Step(c.Result),
                 ["peak_bytes_per_process"] = new JsonArray([.. c.PeakBytesPerProcess.Select(p => (JsonNode?)p)]),
+                ["silo_peak_bytes_at_end"] = c.PeakBytesAtEnd is null ? null : new JsonArray([.. c.PeakBytesAtEnd.Select(p => (JsonNode?)p)]),
             })]),
         };
         if (report.Exchange is { } exchange)
@@ -84,6 +85,7 @@ public static class ReportJson
         fields["exchange_seconds"] = run.MedianExchangeSeconds;
         fields["coordinator_silo_bytes_per_step"] = run.MedianExchangeBytes;
         fields["silo_peak_bytes"] = new JsonArray([.. run.SiloPeakBytes.Select(p => (JsonNode?)p)]);
+        fields["silo_peak_bytes_at_end"] = new JsonArray([.. run.SiloPeakBytesAtEnd.Select(p => (JsonNode?)p)]);
         return fields;
     }
 }

@@ -34,6 +34,10 @@ public sealed class BulkTransfer : IBulkTransfer, IAsyncDisposable
             server = new BulkSocketServer(new IPEndPoint(listen, settings.BulkPort), Lend, logger);
             logger.LogInformation("Bulk transfers of this silo are served on {Address}:{Port}", host, server.Port);
         }
+        else
+        {
+            logger.LogInformation("Bulk transfers of this silo travel inside Orleans' messages");
+        }
     }
 
     public BulkTicket Offer(string key, long version, ReadOnlyMemory<byte> data)

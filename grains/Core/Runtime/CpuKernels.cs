@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Orleans.Gan.Core.Training;
+namespace Orleans.Gan.Core.Runtime;
 
 /// <summary>
 /// oneDNN, which runs libtorch's convolutions on the CPU, sizes the blocks of its AVX2 and AVX-512 kernels from the
