@@ -281,10 +281,10 @@ public sealed class CoordinatorGrain(
             int epoch = (int)(step / stepsPerEpoch), batchInEpoch = (int)(step % stepsPerEpoch);
 
             await workers!.RebalanceAsync();
-            var weights = OfferGeneratorSet(step);
+            var generatorOffer = OfferGeneratorSet(step);
             // D as the last step's phase 2 offered it: stages that fetched it then hold it still.
             var discriminatorBefore = discriminatorOffer ??= OfferDiscriminator();
-            StageDiscriminatorRequest DiscriminatorPhase(int[] indices) => new(step, epoch, batchInEpoch, weights, discriminatorBefore, indices, precision);
+            StageDiscriminatorRequest DiscriminatorPhase(int[] indices) => new(step, epoch, batchInEpoch, generatorOffer, discriminatorBefore, indices, precision);
             var fanOut = Stopwatch.StartNew();
             var discriminator = await workers.CallStagesAsync($"step {step}, D phase",
                 (stage, indices) => FetchSumAsync(stage.ComputeDiscriminatorGradients(DiscriminatorPhase(indices))));
@@ -292,8 +292,8 @@ public sealed class CoordinatorGrain(
             var optimizer = Stopwatch.StartNew();
             blocks!.DiscriminatorParameters.WriteGradients(Mean(discriminator, blocks.DiscriminatorParameters));
             optimizers!.StepDiscriminator();
-            var newDiscriminator = discriminatorOffer = OfferDiscriminator();
             optimizer.Stop();
+            var newDiscriminator = discriminatorOffer = OfferDiscriminator();
 
             fanOut.Restart();
             // A worker moved in this phase has not seen the step's D phase; it redoes it on the same weights first.

@@ -6,11 +6,11 @@ namespace Orleans.Gan.Grains.Training;
 
 /// <summary>
 /// A run's workers: which silo each lives on, and calling all of them for one phase of a step through the stage of
-/// each silo that hosts some. Worker i always
-/// trains on data shard i with the random streams of index i; only its silo changes. So when a silo is lost, its
-/// workers (and their shards) move to the surviving silos and redo the phase, and the step's result is the one the
-/// full cluster would have computed: nothing is lost or counted twice. When silos join, workers move back at the
-/// next step boundary so that they are spread round-robin over the silos again.
+/// each silo that hosts some. Worker i always trains on data shard i with the random streams of index i; only its
+/// silo changes. So when a silo is lost, its workers (and their shards) move to the surviving silos and redo the
+/// phase, and the step's result is the one the full cluster would have computed: nothing is lost or counted twice
+/// (added in another order, it may differ in the last bits). When silos join, workers move back at the next step
+/// boundary so that they are spread round-robin over the silos again.
 /// </summary>
 public sealed class WorkerRoster(
     IGrainFactory grains,
