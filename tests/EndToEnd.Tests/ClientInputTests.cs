@@ -13,6 +13,7 @@ public sealed class ClientInputTests
 
     [Theory]
     [InlineData("--workers", "train --workers 0")]
+    [InlineData("--simulate-compute-ms", "train --simulate-compute-ms -1")]
     [InlineData("--workers", "train --workers 65")]
     [InlineData("--batch-size", "train --batch-size 0")]
     [InlineData("--epochs", "train --epochs -1")]
