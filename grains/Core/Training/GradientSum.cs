@@ -70,18 +70,25 @@ public sealed class GradientSum
         return Bytes;
     }
 
-    /// <summary>The mean of whole buffers of one precision each, as float32 bytes in a new array.</summary>
-    public static byte[] Average(IReadOnlyList<byte[]> buffers, WirePrecision precision = WirePrecision.Float32)
+    /// <summary>Starts a new sum of the whole buffers given, each one worker's, all in <paramref name="precision"/>; returns it as float32 bytes.</summary>
+    public ReadOnlyMemory<byte> SumOf(IReadOnlyList<ReadOnlyMemory<byte>> buffers, WirePrecision precision)
     {
         if (buffers.Count == 0)
-            throw new ArgumentException("Nothing to average.", nameof(buffers));
+            throw new ArgumentException("Nothing to add.", nameof(buffers));
         int elementSize = precision.BytesPerElement();
         if (buffers[0].Length % elementSize != 0)
             throw new ArgumentException($"{buffers[0].Length} bytes are not a whole number of {precision} values.", nameof(buffers));
-        var mean = new GradientSum();
-        mean.Reset(buffers[0].Length / elementSize);
+        Reset(buffers[0].Length / elementSize);
         foreach (var buffer in buffers)
-            mean.Add(buffer, precision);
+            Add(buffer.Span, precision);
+        return Memory;
+    }
+
+    /// <summary>The mean of whole buffers of one precision each, as float32 bytes in a new array.</summary>
+    public static byte[] Average(IReadOnlyList<byte[]> buffers, WirePrecision precision = WirePrecision.Float32)
+    {
+        var mean = new GradientSum();
+        mean.SumOf([.. buffers.Select(b => (ReadOnlyMemory<byte>)b)], precision);
         return mean.Mean().ToArray();
     }
 

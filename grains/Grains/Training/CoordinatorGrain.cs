@@ -314,8 +314,9 @@ public sealed class CoordinatorGrain(
             var stepMetrics = StepMetrics.Mean(generator.SelectMany(g => g.Sum.Metrics).Select(m => m.ToCore()).ToList()).ToContract();
             var phases = StepPhases.Split(discriminatorFanOut, discriminator.SelectMany(d => d.Sum.Timings),
                 generatorFanOut, generator.SelectMany(g => g.Sum.Timings), optimizer.Elapsed);
-            long sent = Remote(discriminator).Concat(Remote(generator)).Sum(r => r.FetchedBytes);
-            long received = Remote(discriminator).Concat(Remote(generator)).Sum(r => (long)r.Gradients.Length + r.Statistics.Length);
+            var remote = Remote(discriminator.Concat(generator)).ToList();
+            long sent = remote.Sum(r => r.FetchedBytes);
+            long received = remote.Sum(r => (long)r.Gradients.Length + r.Statistics.Length);
             status = status with
             {
                 Step = step,

@@ -48,10 +48,8 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
         var phase = new GeneratorPhaseRequest(request.Step, discriminator);
         var answers = await Task.WhenAll(request.Workers.Select(i => Worker(i).ComputeGeneratorGradients(phase)));
         var (gradients, precision) = Offer("G", request.Step, request.Workers, answers.Select(a => a.Gradients).ToList(), request.Precision.ToCore());
-        statistics.Reset(answers[0].Statistics.Length / sizeof(float));
-        foreach (var answer in answers)
-            statistics.Add(answer.Statistics.Span, WirePrecision.Float32);
-        return new StageSum(request.Step, request.Workers, gradients, precision, statistics.Bytes.ToArray(),
+        var statisticsSum = statistics.SumOf([.. answers.Select(a => a.Statistics)], WirePrecision.Float32);
+        return new StageSum(request.Step, request.Workers, gradients, precision, statisticsSum.ToArray(),
             [.. answers.Select(a => a.Metrics)], [.. answers.Select(a => a.Timing)], Silo, fetched);
     }
 
@@ -102,9 +100,6 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
             return (bulk.Offer(key, step, buffers[0]), precision.ToContract());
         if (!sums.TryGetValue(key, out var sum))
             sums[key] = sum = new GradientSum();
-        sum.Reset(buffers[0].Length / precision.BytesPerElement());
-        foreach (var buffer in buffers)
-            sum.Add(buffer.Span, precision);
-        return (bulk.Offer(key, step, sum.Memory), GradientPrecision.Float32);
+        return (bulk.Offer(key, step, sum.SumOf(buffers, precision)), GradientPrecision.Float32);
     }
 }

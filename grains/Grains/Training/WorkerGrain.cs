@@ -112,11 +112,19 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
 
     private WirePrecision Precision => assignment!.Settings.GradientPrecision.ToCore();
 
-    /// <summary>Loads and computes, waits instead when simulating, then reads the answer out: all off the grain's scheduler.</summary>
+    /// <summary>
+    /// Loads and computes, then reads the answer out, off the grain's scheduler in one go; when simulating, waits
+    /// between the two instead of holding a thread.
+    /// </summary>
     private async Task RunAsync(Action compute, Action readOut)
     {
+        if (assignment!.Settings.SimulateComputeMs is not int milliseconds)
+        {
+            await Task.Run(() => { compute(); readOut(); });
+            return;
+        }
         await Task.Run(compute);
-        if (assignment!.Settings.SimulateComputeMs is int milliseconds and > 0)
+        if (milliseconds > 0)
             await Task.Delay(milliseconds);
         await Task.Run(readOut);
     }
