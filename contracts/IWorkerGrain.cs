@@ -6,8 +6,11 @@ namespace Orleans.Gan.Contracts;
 /// </summary>
 public interface IWorkerGrain : IGrainWithStringKey
 {
-    /// <summary>Builds the replica and prepares the worker's data shard; returns the shard's size.</summary>
-    Task<ShardInfo> Prepare(WorkerAssignment assignment);
+    /// <summary>
+    /// Builds the replica on the assignment's device, which must be one of its silo's slots, and prepares the worker's
+    /// data shard; returns the shard's size and where the replica is.
+    /// </summary>
+    Task<WorkerReady> Prepare(WorkerAssignment assignment);
 
     Task<DiscriminatorGradients> ComputeDiscriminatorGradients(DiscriminatorPhaseRequest request);
 

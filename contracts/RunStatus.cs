@@ -8,6 +8,7 @@ namespace Orleans.Gan.Contracts;
 /// <param name="Message">Why a run failed, or what it is preparing.</param>
 /// <param name="Quality">The newest sample-quality score: SWD x10³ against held-out images, lower is better.</param>
 /// <param name="LastStep">Where the newest step's time went, and the bytes it moved through the coordinator's silo.</param>
+/// <param name="Placement">Worker i's silo and device at index i, as of the newest step (kept once the run ended); null where not placed.</param>
 [GenerateSerializer, Immutable]
 public sealed record RunStatus(
     [property: Id(0)] string Run,
@@ -24,7 +25,8 @@ public sealed record RunStatus(
     [property: Id(11)] string? LatestGrid,
     [property: Id(12)] string? Message,
     [property: Id(13)] QualityScore? Quality = null,
-    [property: Id(14)] StepBreakdown? LastStep = null)
+    [property: Id(14)] StepBreakdown? LastStep = null,
+    [property: Id(15)] IReadOnlyList<WorkerSlot?>? Placement = null)
 {
     public static RunStatus Unknown(string run) => new(run, RunPhase.Unknown, 0, 0, 0, 0, null, 0, 0, 0, 0, null, null);
 

@@ -8,21 +8,21 @@ builder.Configuration.AddEnvironmentVariables("ORLEANS_GAN_");
 builder.Configuration.AddCommandLine(args, SiloSettings.CommandLineSwitches);
 var settings = (builder.Configuration.GetSection(SiloSettings.Section).Get<SiloSettings>() ?? new SiloSettings()).Validate();
 
-var (device, kernelNote) = TorchSetup.Apply(settings);
+var (slotDevices, kernelNote) = TorchSetup.Apply(settings);
 builder.WebHost.UseUrls(settings.HttpUrl);
 builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss.fff "));
-builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings));
+builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings, slotDevices));
 builder.Services.AddSiloMetrics(settings);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
 var app = builder.Build();
 // Opens the side path for tensors now, so that a port that cannot be had stops the silo before it joins.
 app.Services.GetRequiredService<Orleans.Gan.Grains.Exchange.IBulkTransfer>();
-app.MapGet("/healthz", () => Results.Ok(new { silo = settings.Name, device }));
+app.MapGet("/healthz", () => Results.Ok(new { silo = settings.Name, slots = slotDevices }));
 app.MapPrometheusScrapingEndpoint();
 app.MapFacesPage(settings.RunsDirectory);
 if (kernelNote is not null)
     app.Logger.LogWarning("{Note}", kernelNote);
-app.Logger.LogInformation("Silo {Name} on {Device} with {Threads} torch threads; HTTP on {Url}", settings.Name, device,
-    TorchSharp.torch.get_num_threads(), settings.HttpUrl);
+app.Logger.LogInformation("Silo {Name} offers worker slots on {Slots} with {Threads} torch threads; HTTP on {Url}", settings.Name,
+    string.Join(", ", slotDevices), TorchSharp.torch.get_num_threads(), settings.HttpUrl);
 await app.RunAsync();

@@ -15,7 +15,8 @@ public static class SiloConfiguration
     /// and callers see only a misleading SiloUnavailableException, so leave ample room.</summary>
     public const int MaxMessageBodySize = 512 * 1024 * 1024;
 
-    public static void Configure(ISiloBuilder silo, SiloSettings settings)
+    /// <param name="slotDevices">The devices of the worker slots this silo offers, from <see cref="TorchSetup"/>.</param>
+    public static void Configure(ISiloBuilder silo, SiloSettings settings, IReadOnlyList<string> slotDevices)
     {
         silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
         silo.Configure<SiloOptions>(o => o.SiloName = settings.Name);
@@ -71,6 +72,7 @@ public static class SiloConfiguration
             o.BulkAddress = settings.AdvertisedAddress;
             o.BulkListenOnAnyAddress = settings.Clustering == "redis" && !IPAddress.IsLoopback(address);
             o.BulkPort = settings.BulkPort;
+            o.SlotDevices = slotDevices;
         });
     }
 }

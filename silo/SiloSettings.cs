@@ -38,8 +38,14 @@ public sealed class SiloSettings
 
     public string RunsDirectory { get; set; } = "runs";
 
-    /// <summary><c>auto</c>, <c>cpu</c> or <c>cuda</c>.</summary>
+    /// <summary>
+    /// <c>auto</c> (every GPU torch sees, else the CPU), <c>cpu</c>, <c>cuda</c> (every GPU) or <c>cuda:N</c> (one):
+    /// the silo offers one worker slot per GPU (see <see cref="Core.Runtime.DeviceSlots"/>).
+    /// </summary>
     public string Device { get; set; } = "auto";
+
+    /// <summary>Worker slots on a silo that runs on the CPU; its workers share the CPU's torch threads.</summary>
+    public int CpuSlots { get; set; } = 1;
 
     /// <summary>Torch's intra-op threads for the whole process; 0 uses every core.</summary>
     public int Threads { get; set; }
@@ -83,6 +89,7 @@ public sealed class SiloSettings
         ["--data"] = $"{Section}:{nameof(DataDirectory)}",
         ["--runs"] = $"{Section}:{nameof(RunsDirectory)}",
         ["--device"] = $"{Section}:{nameof(Device)}",
+        ["--cpu-slots"] = $"{Section}:{nameof(CpuSlots)}",
         ["--threads"] = $"{Section}:{nameof(Threads)}",
         ["--step-timeout"] = $"{Section}:{nameof(StepTimeoutSeconds)}",
         ["--tls-certificate"] = $"{Section}:{nameof(TlsCertificate)}",
@@ -106,8 +113,10 @@ public sealed class SiloSettings
             throw new ArgumentException($"--clustering must be 'localhost' or 'redis', not '{Clustering}'.");
         if (Clustering == "redis" && string.IsNullOrWhiteSpace(Redis))
             throw new ArgumentException("--clustering redis needs --redis with a connection string.");
-        if (Device is not ("auto" or "cpu" or "cuda"))
-            throw new ArgumentException($"--device must be auto, cpu or cuda, not '{Device}'.");
+        if (Core.Runtime.DeviceSlots.Validate(Device) is { } badDevice)
+            throw new ArgumentException(badDevice);
+        if (CpuSlots is < 1 or > 64)
+            throw new ArgumentException($"--cpu-slots must be from 1 to 64, not {CpuSlots}.");
         if (Threads < 0)
             throw new ArgumentException($"--threads must be 0 (every core) or more, not {Threads}.");
         if (TlsCertificate is not null && !File.Exists(TlsCertificate))

@@ -80,6 +80,25 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_worker_builds_its_replica_on_the_device_it_is_dealt_and_refuses_one_its_silo_does_not_offer()
+    {
+        var settings = Settings("devices", workers: 1);
+        var silo = fixture.Cluster.Primary!.Name;
+        var worker = fixture.Cluster.GrainFactory.GetGrain<IWorkerGrain>(GrainKeys.Worker(settings.Run, 0, silo));
+        WorkerAssignment On(string device) => new(settings, 0, GrainKeys.Shard(settings.Run, 0, 1, silo),
+            new ShardAssignment(null, Faces, 0, 1, 64, settings.Seed), device);
+
+        var ready = await worker.Prepare(On("cpu"));
+        Assert.Equal("cpu", ready.Device);
+        Assert.True(ready.Shard.Images > 0);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => worker.Prepare(On("cuda:0")));
+        Assert.Contains("cuda:0", refused.Message);
+        Assert.Contains($"silo {silo} does not offer (its slots: cpu)", refused.Message);
+        await worker.Release();
+    }
+
+    [Fact]
     public async Task A_second_start_of_a_running_run_is_refused_and_the_sampler_draws_faces()
     {
         var settings = Settings("sampled", workers: 2) with { MaxSteps = 2 };
@@ -112,6 +131,9 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
         Assert.True(status.Phase == RunPhase.Completed, $"{status.Phase}: {status.Message}");
         Assert.Equal(settings.Workers, status.TargetWorkers);
         Assert.True(File.Exists(status.LatestGrid), "the faces grid was written");
+        var silos = fixture.Cluster.Silos.Select(s => s.Name).ToList();
+        Assert.Equal(settings.Workers, status.Placement!.Count);
+        Assert.All(status.Placement, slot => Assert.True(slot is { Device: "cpu" } && silos.Contains(slot.Silo), $"worker on {slot}"));
         return status;
     }
 

@@ -20,6 +20,9 @@ public sealed class GanNetworks : IDisposable
 
     public nn.Module<Tensor, Tensor> Discriminator { get; }
 
+    /// <summary>Where both networks' tensors are.</summary>
+    public Device Device => Generator.parameters().First().device;
+
     /// <summary>
     /// Builds both networks and initialises them as the DCGAN paper does, from a generator seeded with
     /// <paramref name="seed"/>, then moves them to <paramref name="device"/> (the CPU when null). Initialising on the

@@ -22,7 +22,9 @@ public static class FixedNoise
     public static Tensor Sample(GanNetworks networks, Generator random, int count)
     {
         using var noGrad = no_grad();
-        using var noise = randn([count, networks.Config.NoiseSize], generator: random);
+        // Drawn on the CPU, as every step's noise is, so a seed gives the same faces on every device.
+        using var drawn = randn([count, networks.Config.NoiseSize], generator: random);
+        using var noise = drawn.to(networks.Device);
         var generator = networks.Generator;
         bool training = generator.training;
         var statistics = TensorBlock.RunningStatistics(generator);

@@ -7,11 +7,13 @@ namespace Orleans.Gan.Core.Training;
 /// An ordered set of float32 tensors (a network's parameters, their gradients, or its batch-norm statistics) moved in
 /// and out as one contiguous little-endian byte buffer. Each tensor on the CPU is copied once, straight between its
 /// memory and its slice of the buffer: concatenating first and then copying the result out took about twice as long and
-/// a second buffer of the block's size, and copying element by element is about 30 times slower.
+/// a second buffer of the block's size, and copying element by element is about 30 times slower. Tensors on a GPU
+/// go through <see cref="HostStaging"/>'s pinned buffers instead.
 /// </summary>
 public sealed class TensorBlock
 {
     private readonly IReadOnlyList<Tensor> tensors;
+    private readonly HostStaging? staging;
 
     public TensorBlock(IEnumerable<Tensor> tensors)
     {
@@ -19,6 +21,8 @@ public sealed class TensorBlock
         if (this.tensors.Any(t => t.dtype != ScalarType.Float32))
             throw new ArgumentException("A tensor block holds float32 tensors only.", nameof(tensors));
         ElementCount = this.tensors.Sum(t => t.numel());
+        if (this.tensors.Any(t => t.device_type != DeviceType.CPU))
+            staging = new HostStaging(this.tensors);
     }
 
     /// <summary>The parameters of a module, in registration order.</summary>
@@ -82,6 +86,11 @@ public sealed class TensorBlock
             throw new ArgumentException($"Expected room for {GradientByteCount(precision)} bytes, got {buffer.Length}.", nameof(buffer));
         var elementType = precision.ElementType();
         using var scope = NewDisposeScope();
+        if (staging is not null)
+        {
+            staging.Read(source, elementType, buffer);
+            return;
+        }
         using var noGrad = no_grad();
         int offset = 0;
         foreach (var tensor in source)
@@ -104,6 +113,11 @@ public sealed class TensorBlock
     {
         if (data.Length != ByteCount)
             throw new ArgumentException($"Expected {ByteCount} bytes for {ElementCount} floats, got {data.Length}.", nameof(data));
+        if (staging is not null)
+        {
+            staging.Write(data, targets);
+            return;
+        }
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         int offset = 0;

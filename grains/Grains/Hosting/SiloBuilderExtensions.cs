@@ -7,13 +7,15 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Gan.Grains.Placement;
 using Orleans.Gan.Grains.Telemetry;
+using Orleans.Gan.Grains.Training;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Hosting;
 
 namespace Orleans.Gan.Grains.Hosting;
 
 public static class SiloBuilderExtensions
 {
-    /// <summary>Everything a silo needs to host Orleans.Gan's grains: the placement director, the training metrics, the bulk transfer and the host options.</summary>
+    /// <summary>Everything a silo needs to host Orleans.Gan's grains: the placement director, the training metrics, the bulk transfer, the host options and the slots it offers.</summary>
     public static ISiloBuilder AddGanTraining(this ISiloBuilder silo, Action<TrainingHostOptions>? configure = null)
     {
         silo.AddPlacementDirector<SiloNamePlacement, SiloNamePlacementDirector>();
@@ -34,6 +36,10 @@ public static class SiloBuilderExtensions
         var options = silo.Services.AddOptions<TrainingHostOptions>();
         if (configure is not null)
             options.Configure(configure);
+        // Silo metadata is fixed when the silo is built, so the slots are read from the options here, once.
+        var host = new TrainingHostOptions();
+        configure?.Invoke(host);
+        silo.UseSiloMetadata(SiloSlots.Metadata(host.SlotDevices));
         return silo;
     }
 }

@@ -28,4 +28,10 @@ public sealed class TrainingHostOptions
 
     /// <summary>The side path's TCP port; 0 takes any free one.</summary>
     public int BulkPort { get; set; }
+
+    /// <summary>
+    /// The devices of the worker slots this silo offers (see <c>DeviceSlots</c>), one worker each before slots are
+    /// shared. The first is also where the sampler draws faces.
+    /// </summary>
+    public IReadOnlyList<string> SlotDevices { get; set; } = ["cpu"];
 }

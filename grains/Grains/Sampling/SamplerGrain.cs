@@ -7,6 +7,7 @@ using Orleans.Gan.Core.Models;
 using Orleans.Gan.Core.Training;
 using Orleans.Gan.Grains.Hosting;
 using Orleans.Gan.Grains.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Orleans.Gan.Grains.Sampling;
@@ -15,6 +16,7 @@ namespace Orleans.Gan.Grains.Sampling;
 /// Faces on request from a run's newest generator: pulled from the run's coordinator while it is in memory, else
 /// loaded from the run's newest checkpoint that can be read. The generator is rebuilt only when a newer step is available.
 /// The sampler only reads the run's folder: setting damaged checkpoints aside is left to the coordinator, which owns it.
+/// G runs on the device of the silo's first slot, a GPU where the silo has one.
 /// </summary>
 public sealed class SamplerGrain(IGrainFactory grains, IOptions<TrainingHostOptions> options, ILogger<SamplerGrain> logger)
     : Grain, ISamplerGrain
@@ -23,6 +25,8 @@ public sealed class SamplerGrain(IGrainFactory grains, IOptions<TrainingHostOpti
     private long generatorStep = -1;
 
     private string Run => this.GetPrimaryKeyString();
+
+    private Device Device => device(options.Value.SlotDevices[0]);
 
     public async Task<byte[]> SampleGrid(int count, long seed)
     {
@@ -59,7 +63,7 @@ public sealed class SamplerGrain(IGrainFactory grains, IOptions<TrainingHostOpti
             if (snapshot.Step != generatorStep || generator is null)
             {
                 var config = snapshot.Settings.ToTrainingConfig();
-                Replace(GanNetworks.Create(config.Model, config.Seed), snapshot.Step);
+                Replace(GanNetworks.Create(config.Model, config.Seed, Device), snapshot.Step);
                 var blocks = new NetworkBlocks(generator!);
                 blocks.GeneratorParameters.WriteValues(snapshot.Parameters);
                 blocks.GeneratorStatistics.WriteValues(snapshot.Statistics);
@@ -86,6 +90,7 @@ public sealed class SamplerGrain(IGrainFactory grains, IOptions<TrainingHostOpti
             throw new InvalidOperationException(e.Message);
         }
         var (networks, state) = loaded ?? throw noGenerator;
+        networks.Generator.to(Device);
         Replace(networks, state.Step);
         return generator!;
     }

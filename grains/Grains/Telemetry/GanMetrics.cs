@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Orleans.Gan.Contracts;
@@ -7,7 +8,8 @@ namespace Orleans.Gan.Grains.Telemetry;
 /// <summary>
 /// The training metrics of the runs whose coordinators live on this silo, under the meter <see cref="MeterName"/>.
 /// Names follow OpenTelemetry's conventions and come out in Prometheus form (<c>gan.steps</c> → <c>gan_steps_total</c>,
-/// unit <c>s</c> → <c>_seconds</c>); the only labels are the run, the phase and the direction, never a step or an image.
+/// unit <c>s</c> → <c>_seconds</c>); the only labels are the run, the phase and the direction, never a step or an image,
+/// and on <c>gan_worker_slot</c> a worker's index, silo and device.
 /// </summary>
 public sealed class GanMetrics
 {
@@ -22,6 +24,8 @@ public sealed class GanMetrics
     private readonly Gauge<long> stepExchangeBytes;
     private readonly Counter<long> steps, images, exchangedBytes, skippedFiles;
     private readonly Histogram<double> phaseDuration, checkpointDuration;
+    // Each run's workers' slots, as last placed: read when metrics are collected, so a moved worker leaves no stale series.
+    private readonly ConcurrentDictionary<string, IReadOnlyList<WorkerSlot?>> placements = new();
 
     public GanMetrics(IMeterFactory meters)
     {
@@ -46,6 +50,8 @@ public sealed class GanMetrics
         phaseDuration = meter.CreateHistogram("gan.step.phase.duration", "s",
             "Seconds of one step spent per phase: data_wait, compute, exchange, optimizer.", advice: seconds);
         checkpointDuration = meter.CreateHistogram("gan.checkpoint.duration", "s", "Seconds to write one checkpoint.", advice: seconds);
+        meter.CreateObservableGauge("gan.worker.slot", ObservePlacements,
+            description: "1 for each worker of a run, labelled with the silo and the device (cuda:i or cpu) it runs on.");
     }
 
     public void RunPrepared(string run, int active, int target, int skipped)
@@ -80,9 +86,28 @@ public sealed class GanMetrics
         stepExchangeBytes.Record(bytesSent + bytesReceived, tags);
     }
 
+    /// <summary>The run's workers' slots now; none once the run's workers are released.</summary>
+    public void Placement(string run, IReadOnlyList<WorkerSlot?> placement)
+    {
+        if (placement.Count == 0)
+            placements.TryRemove(run, out _);
+        else
+            placements[run] = placement.ToArray();
+    }
+
     public void CheckpointWritten(string run, TimeSpan duration) => checkpointDuration.Record(duration.TotalSeconds, Run(run));
 
     public void SampleQuality(string run, double swd) => quality.Record(swd, Run(run));
+
+    private IEnumerable<Measurement<int>> ObservePlacements() =>
+        from run in placements
+        from worker in run.Value.Select((slot, index) => (Slot: slot, Index: index))
+        where worker.Slot is not null
+        select new Measurement<int>(1, new TagList
+        {
+            { "run", run.Key }, { "worker", worker.Index.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            { "silo", worker.Slot.Silo }, { "device", worker.Slot.Device },
+        });
 
     private static TagList Run(string run) => new() { { "run", run } };
 

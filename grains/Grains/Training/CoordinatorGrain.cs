@@ -12,6 +12,7 @@ using Orleans.Gan.Core.Training;
 using Orleans.Gan.Grains.Exchange;
 using Orleans.Gan.Grains.Hosting;
 using Orleans.Gan.Grains.Telemetry;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace Orleans.Gan.Grains.Training;
 
@@ -27,6 +28,7 @@ namespace Orleans.Gan.Grains.Training;
 public sealed class CoordinatorGrain(
     IGrainFactory grains,
     IClusterMembershipService membership,
+    ISiloMetadataCache siloMetadata,
     ILocalSiloDetails localSilo,
     IBulkTransfer bulk,
     IOptions<TrainingHostOptions> options,
@@ -195,12 +197,12 @@ public sealed class CoordinatorGrain(
             await EndRecordAsync();
     }
 
-    /// <summary>Places the workers round-robin on the silos that are up, prepares their shards, builds the master.</summary>
+    /// <summary>Deals the workers over the slots of the silos that are up, prepares their shards, builds the master.</summary>
     private async Task<int> PrepareAsync(RunSettings run)
     {
         var config = run.ToTrainingConfig();
         var shardTemplate = new ShardAssignment(run.Dataset, run.SyntheticFaces, 0, run.Workers, config.Model.ImageSize, run.Seed);
-        workers = new WorkerRoster(grains, membership, run, shardTemplate, Host.StepTimeout, logger);
+        workers = new WorkerRoster(grains, membership, siloMetadata, run, shardTemplate, Host.StepTimeout, logger);
         var silos = workers.ActiveSilos();
         status = status with { Message = $"Preparing {run.Workers} workers on {silos.Count} silos: {string.Join(", ", silos)}." };
         var shards = await workers.RebalanceAsync();
@@ -233,6 +235,7 @@ public sealed class CoordinatorGrain(
             Message = resumeNote,
         };
         metrics.RunPrepared(Run, status.ActiveWorkers, run.Workers, status.SkippedFiles);
+        PlacementSeen();
         quality = await PrepareQualityProbeAsync(run, config.Model.ImageSize);
         return stepsPerEpoch;
     }
@@ -326,6 +329,7 @@ public sealed class CoordinatorGrain(
                 LastStep = new StepBreakdown(phases.DataWait.TotalSeconds, phases.Compute.TotalSeconds, phases.Exchange.TotalSeconds,
                     phases.Optimizer.TotalSeconds, sent + received),
             };
+            PlacementSeen();
             history.Add(new LossPoint(step, stepMetrics.LossD, stepMetrics.LossG));
             metrics.StepCompleted(Run, epoch, workers.Count * run.BatchSize, stepMetrics, phases, sent, received);
 
@@ -420,6 +424,14 @@ public sealed class CoordinatorGrain(
         folder.PruneCheckpoints(Host.CheckpointsToKeep);
     }
 
+    /// <summary>Shows where the workers are now, in the status and the metrics.</summary>
+    private void PlacementSeen()
+    {
+        var placement = workers!.Placement.ToArray();
+        status = status with { Placement = placement };
+        metrics.Placement(Run, placement);
+    }
+
     private async Task ReleaseWorkersAsync()
     {
         bulk.Withdraw($"{Run}/coordinator/");
@@ -427,6 +439,7 @@ public sealed class CoordinatorGrain(
             await workers.ReleaseAsync();
         status = status with { ActiveWorkers = 0 };
         metrics.Workers(Run, 0, status.TargetWorkers);
+        metrics.Placement(Run, []);
     }
 
     private async Task EndRecordAsync()

@@ -1,39 +1,49 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Gan.Contracts;
 using Orleans.Gan.Core.Models;
 using Orleans.Gan.Core.Training;
+using Orleans.Gan.Grains.Hosting;
 using Orleans.Gan.Grains.Placement;
 
 namespace Orleans.Gan.Grains.Training;
 
 /// <summary>
-/// A replica of G and D on the silo its key names. Each step its silo stage hands it the master weights, it reads its
-/// batch from the data shard beside it, and returns the gradients of the phase asked for, from buffers it reuses every
-/// step. The TorchSharp work runs on the thread pool so that the silo's scheduler stays free for membership probes and
+/// A replica of G and D on the silo its key names, on the device of the slot it was dealt. Each step its silo stage
+/// hands it the master weights, it reads its batch from the data shard beside it, turns it into floats on the device,
+/// and returns the gradients of the phase asked for, from buffers it reuses every step (on a GPU, through pinned host
+/// buffers that <see cref="TensorBlock"/> keeps). The TorchSharp work runs on the thread pool so that the silo's scheduler stays free for membership probes and
 /// other grains. With <see cref="RunSettings.SimulateComputeMs"/> it waits that long instead of running the networks,
 /// but still loads every weight and sends gradients of the real size: the exchange as it would be behind a GPU.
 /// </summary>
 [SiloNamePlacement]
-public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
+public sealed class WorkerGrain(IGrainFactory grains, IOptions<TrainingHostOptions> options, ILogger<WorkerGrain> logger)
+    : Grain, IWorkerGrain
 {
     private static readonly TrainingMetrics NoMetrics = new(0, 0, 0, 0, 0);
     private WorkerAssignment? assignment;
     private TrainingConfig? config;
     private GanNetworks? replica;
+    private TorchSharp.torch.Device? device;
     private NetworkBlocks? blocks;
     private AdversarialStep? step;
     private IDataShardGrain? shard;
     private long stepInFlight = -1;
     private byte[] discriminatorGradients = [], generatorGradients = [], statistics = [];
 
-    public async Task<ShardInfo> Prepare(WorkerAssignment newAssignment)
+    public async Task<WorkerReady> Prepare(WorkerAssignment newAssignment)
     {
         Release(disposeOnly: true);
+        if (!options.Value.SlotDevices.Contains(newAssignment.Device))
+            throw new InvalidOperationException(
+                $"Worker {newAssignment.WorkerIndex} was dealt device {newAssignment.Device}, which silo {GrainKeys.SiloOf(this.GetPrimaryKeyString())} "
+                + $"does not offer (its slots: {string.Join(", ", options.Value.SlotDevices)}).");
         config = newAssignment.Settings.ToTrainingConfig();
         shard = grains.GetGrain<IDataShardGrain>(newAssignment.ShardKey);
         var info = await shard.Prepare(newAssignment.Shard);
-        replica = GanNetworks.Create(config.Model, config.Seed);
+        device = TorchSharp.torch.device(newAssignment.Device);
+        replica = GanNetworks.Create(config.Model, config.Seed, device);
         blocks = new NetworkBlocks(replica);
         step = new AdversarialStep(replica);
         var precision = newAssignment.Settings.GradientPrecision.ToCore();
@@ -47,9 +57,10 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
             blocks.DiscriminatorParameters.EnsureGradients();
         }
         assignment = newAssignment;
-        logger.LogInformation("Worker {Worker} of run {Run} ready on {Key} with {Images} images", newAssignment.WorkerIndex,
-            newAssignment.Settings.Run, this.GetPrimaryKeyString(), info.Images);
-        return info;
+        var actual = replica.Device.ToString();
+        logger.LogInformation("Worker {Worker} of run {Run} ready on {Key}, {Device}, with {Images} images", newAssignment.WorkerIndex,
+            newAssignment.Settings.Run, this.GetPrimaryKeyString(), actual, info.Images);
+        return new WorkerReady(info, actual);
     }
 
     public async Task<DiscriminatorGradients> ComputeDiscriminatorGradients(DiscriminatorPhaseRequest request)
@@ -64,7 +75,7 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
             blocks.DiscriminatorParameters.WriteValues(request.DiscriminatorParameters.Span);
             if (batch is null)
                 return;
-            using var real = PixelTensors.FromPixels(batch.Pixels, batch.Count, batch.Size);
+            using var real = PixelTensors.FromPixels(batch.Pixels, batch.Count, batch.Size, device);
             using var random = StepRandom.For(settings.Seed, request.Step, current.WorkerIndex);
             step!.ComputeDiscriminatorGradients(real, random);
         }, () => blocks!.DiscriminatorParameters.ReadGradients(Precision, discriminatorGradients));
@@ -138,7 +149,7 @@ public sealed class WorkerGrain(IGrainFactory grains, ILogger<WorkerGrain> logge
     {
         step?.Dispose();
         replica?.Dispose();
-        (step, replica, blocks, assignment, config, stepInFlight) = (null, null, null, null, null, -1);
+        (step, replica, blocks, assignment, config, device, stepInFlight) = (null, null, null, null, null, null, -1);
         (discriminatorGradients, generatorGradients, statistics) = ([], [], []);
         if (!disposeOnly)
             DeactivateOnIdle();

@@ -1,20 +1,23 @@
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Orleans.Gan.Contracts;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 
 namespace Orleans.Gan.Grains.Training;
 
 /// <summary>
-/// A run's workers: which silo each lives on, and calling all of them for one phase of a step through the stage of
-/// each silo that hosts some. Worker i always trains on data shard i with the random streams of index i; only its
-/// silo changes. So when a silo is lost, its workers (and their shards) move to the surviving silos and redo the
+/// A run's workers: which silo and slot (device) each lives on, and calling all of them for one phase of a step through
+/// the stage of each silo that hosts some. Worker i always trains on data shard i with the random streams of index i;
+/// only its slot changes. So when a silo is lost, its workers (and their shards) move to the surviving silos and redo the
 /// phase, and the step's result is the one the full cluster would have computed: nothing is lost or counted twice
 /// (added in another order, it may differ in the last bits). When silos join, workers move back at the next step
-/// boundary so that they are spread round-robin over the silos again.
+/// boundary so that they are spread over the slots again (see <see cref="WorkerPlacement"/>). Each silo publishes its
+/// slots in its Orleans silo metadata (<see cref="SiloSlots"/>).
 /// </summary>
 public sealed class WorkerRoster(
     IGrainFactory grains,
     IClusterMembershipService membership,
+    ISiloMetadataCache siloMetadata,
     RunSettings settings,
     ShardAssignment shardTemplate,
     TimeSpan deadline,
@@ -29,39 +32,65 @@ public sealed class WorkerRoster(
     // that was only slow comes back into the rotation after this.
     private static readonly TimeSpan Quarantine = TimeSpan.FromSeconds(30);
 
-    private readonly string?[] silos = new string?[settings.Workers];
+    // How long a new silo may take to publish its slots before workers are placed without it.
+    private static readonly TimeSpan SlotsWait = TimeSpan.FromSeconds(5);
+
+    private readonly WorkerSlot?[] slots = new WorkerSlot?[settings.Workers];
     private readonly Dictionary<SiloAddress, DateTime> lost = [];
     private readonly HashSet<string> stageSilos = [];
+    // Silos waited for once without their slots appearing: not waited for again at every step.
+    private readonly HashSet<SiloAddress> unpublished = [];
 
-    public int Count => silos.Length;
+    public int Count => slots.Length;
 
     public IWorkerGrain this[int index] => grains.GetGrain<IWorkerGrain>(GrainKeys.Worker(settings.Run, index, SiloOf(index)));
 
-    public string SiloOf(int index) => silos[index] ?? throw new InvalidOperationException($"Worker {index} of run '{settings.Run}' is not placed.");
+    public string SiloOf(int index) => SlotOf(index).Silo;
 
-    /// <summary>The silos that are up and have not failed a call lately, by name: the order workers are dealt to.</summary>
-    public IReadOnlyList<string> ActiveSilos()
+    public WorkerSlot SlotOf(int index) => slots[index] ?? throw new InvalidOperationException($"Worker {index} of run '{settings.Run}' is not placed.");
+
+    /// <summary>Each worker's slot, by index; null where it is not placed.</summary>
+    public IReadOnlyList<WorkerSlot?> Placement => slots;
+
+    /// <summary>The silos that are up and have not failed a call lately, by name.</summary>
+    public IReadOnlyList<string> ActiveSilos() => ActiveMembers().Select(m => m.Name).ToList();
+
+    /// <summary>
+    /// The slots of the active silos, as each published them; a silo that joined moments ago may not have yet, and is
+    /// waited for a few seconds before the workers are placed without it.
+    /// </summary>
+    public async Task<IReadOnlyList<WorkerSlot>> ActiveSlotsAsync()
     {
-        var now = DateTime.UtcNow;
-        return membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active && !(lost.TryGetValue(m.SiloAddress, out var until) && until > now))
-            .Select(m => m.Name)
-            .Distinct()
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var giveUp = DateTime.UtcNow + SlotsWait;
+        while (true)
+        {
+            var members = ActiveMembers().ToList();
+            var offers = members.Select(m => SiloSlots.Of(m.Name, siloMetadata.GetSiloMetadata(m.SiloAddress))).ToList();
+            var waiting = members.Where((m, i) => offers[i].Count == 0 && !unpublished.Contains(m.SiloAddress)).ToList();
+            if (waiting.Count == 0 || DateTime.UtcNow > giveUp)
+            {
+                foreach (var member in waiting)
+                {
+                    unpublished.Add(member.SiloAddress);
+                    logger.LogWarning("Run {Run}: silo {Silo} has published no worker slots; no worker is placed on it", settings.Run, member.Name);
+                }
+                return offers.SelectMany(o => o).ToList();
+            }
+            await Task.Delay(MembershipPoll / 5);
+        }
     }
 
     /// <summary>
-    /// Moves and prepares the workers that <see cref="WorkerPlacement.Balance"/> says should live elsewhere (all of
-    /// them the first time); returns the shards of the workers it placed.
+    /// Moves and prepares the workers that <see cref="WorkerPlacement.Balance"/> says should run on another slot (all
+    /// of them the first time); returns the shards of the workers it placed.
     /// </summary>
     public async Task<IReadOnlyList<ShardInfo>> RebalanceAsync()
     {
         var prepared = new List<ShardInfo>();
         for (int attempt = 1; ; attempt++)
         {
-            var target = WorkerPlacement.Balance(silos, ActiveSilos());
-            var moves = Enumerable.Range(0, Count).Where(i => silos[i] != target[i]).ToList();
+            var target = WorkerPlacement.Balance(slots, await ActiveSlotsAsync());
+            var moves = Enumerable.Range(0, Count).Where(i => slots[i] != target[i]).ToList();
             var placing = moves.ToDictionary(i => i, i => PlaceAsync(i, target[i]));
             try
             {
@@ -80,9 +109,9 @@ public sealed class WorkerRoster(
             if (failed.Count == 0)
                 return prepared;
             logger.LogWarning("Run {Run}: workers {Workers} could not be prepared on {Silos}; placing them elsewhere",
-                settings.Run, string.Join(", ", failed), string.Join(", ", failed.Select(i => target[i]).Distinct()));
+                settings.Run, string.Join(", ", failed), string.Join(", ", failed.Select(i => target[i].Silo).Distinct()));
             foreach (var index in failed)
-                SetAside(target[index]);
+                SetAside(target[index].Silo);
         }
     }
 
@@ -125,7 +154,7 @@ public sealed class WorkerRoster(
     /// <summary>Releases every worker that can still be reached; the ones on lost silos went with them.</summary>
     public async Task ReleaseAsync()
     {
-        var placed = Enumerable.Range(0, Count).Where(i => silos[i] is not null).ToList();
+        var placed = Enumerable.Range(0, Count).Where(i => slots[i] is not null).ToList();
         try
         {
             await Task.WhenAll(placed.Select(i => this[i].Release()).Concat(stageSilos.Intersect(ActiveSilos()).Select(silo => Stage(silo).Release()))).WaitAsync(deadline);
@@ -136,26 +165,41 @@ public sealed class WorkerRoster(
         }
     }
 
+    /// <summary>The active members not set aside lately, the newest incarnation of each name, by name.</summary>
+    private IEnumerable<ClusterMember> ActiveMembers()
+    {
+        var now = DateTime.UtcNow;
+        return membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !(lost.TryGetValue(m.SiloAddress, out var until) && until > now))
+            .GroupBy(m => m.Name)
+            .Select(g => g.MaxBy(m => m.SiloAddress.Generation)!)
+            .OrderBy(m => m.Name, StringComparer.Ordinal);
+    }
+
     private void SetAside(string silo)
     {
         foreach (var member in membership.CurrentSnapshot.Members.Values.Where(m => m.Name == silo && m.Status == SiloStatus.Active))
             lost[member.SiloAddress] = DateTime.UtcNow + Quarantine;
     }
 
-    private async Task<ShardInfo> PlaceAsync(int index, string silo)
+    /// <summary>Prepares worker <paramref name="index"/> on <paramref name="slot"/>; a worker that only changes slot on its silo is the same grain, prepared again.</summary>
+    private async Task<ShardInfo> PlaceAsync(int index, WorkerSlot slot)
     {
-        var previous = silos[index];
+        var previous = slots[index];
         var shard = shardTemplate with { ShardIndex = index };
-        var worker = grains.GetGrain<IWorkerGrain>(GrainKeys.Worker(settings.Run, index, silo));
-        var info = await worker.Prepare(new WorkerAssignment(settings, index, GrainKeys.Shard(settings.Run, index, Count, silo), shard))
-            .WaitAsync(deadline);
-        silos[index] = silo;
+        var worker = grains.GetGrain<IWorkerGrain>(GrainKeys.Worker(settings.Run, index, slot.Silo));
+        var assignment = new WorkerAssignment(settings, index, GrainKeys.Shard(settings.Run, index, Count, slot.Silo), shard, slot.Device);
+        var ready = await worker.Prepare(assignment).WaitAsync(deadline);
+        if (ready.Device != slot.Device)
+            throw new InvalidOperationException($"Worker {index} was dealt {slot} but its replica is on {ready.Device}.");
+        slots[index] = slot;
         if (previous is not null)
         {
-            logger.LogInformation("Run {Run}: worker {Index} moved from {From} to {To}", settings.Run, index, previous, silo);
-            Abandon(grains.GetGrain<IWorkerGrain>(GrainKeys.Worker(settings.Run, index, previous)).Release());
+            logger.LogInformation("Run {Run}: worker {Index} moved from {From} to {To}", settings.Run, index, previous, slot);
+            if (previous.Silo != slot.Silo)
+                Abandon(grains.GetGrain<IWorkerGrain>(GrainKeys.Worker(settings.Run, index, previous.Silo)).Release());
         }
-        return info;
+        return ready.Shard;
     }
 
     /// <summary>One attempt for the given workers, a call per silo; returns the workers whose call failed, with why in <paramref name="errors"/>.</summary>
