@@ -33,6 +33,7 @@ internal static class RunStatusTable
         AddRow(table, "Sample SWD x10³ (lower is better)", StatusFormat.Quality(status.Quality));
         AddRow(table, "Images/s", StatusFormat.ImagesPerSecond(status));
         AddRow(table, "Workers active / target", StatusFormat.Workers(status));
+        AddRow(table, "Workers on (silo/device)", StatusFormat.Placement(status));
         AddRow(table, "Skipped files", status.SkippedFiles.ToString(System.Globalization.CultureInfo.InvariantCulture));
         AddRow(table, "Latest faces grid", StatusFormat.Optional(status.LatestGrid));
         AddRow(table, "Message", StatusFormat.Optional(status.Message));

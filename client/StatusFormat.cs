@@ -35,6 +35,11 @@ internal static class StatusFormat
 
     public static string Workers(RunStatus status) => Invariant($"{status.ActiveWorkers} / {status.TargetWorkers}");
 
+    /// <summary>Each worker's silo and device, by index: <c>0 silo-a/cuda:0, 1 silo-b/cpu#0</c>.</summary>
+    public static string Placement(RunStatus status) => status.Placement is { Count: > 0 } placement
+        ? string.Join(", ", placement.Select((slot, index) => Invariant($"{index} {slot?.ToString() ?? "-"}")))
+        : "-";
+
     public static string Quality(QualityScore? score) => score is null
         ? "-"
         : Invariant($"{score.Average:0.0} at step {score.Step} (") + string.Join(", ", score.LevelSizes.Zip(score.Levels, (size, value) => Invariant($"{size}px {value:0.0}"))) + ")";

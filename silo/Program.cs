@@ -6,9 +6,12 @@ using Orleans.Gan.Silo.Web;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
 builder.Configuration.AddEnvironmentVariables("ORLEANS_GAN_");
 builder.Configuration.AddCommandLine(args, SiloSettings.CommandLineSwitches);
-var settings = (builder.Configuration.GetSection(SiloSettings.Section).Get<SiloSettings>() ?? new SiloSettings()).Validate();
-
-var (slotDevices, kernelNote) = TorchSetup.Apply(settings);
+var (settings, slotDevices, kernelNote) = BadSetting.ExitOn(() =>
+{
+    var settings = (builder.Configuration.GetSection(SiloSettings.Section).Get<SiloSettings>() ?? new SiloSettings()).Validate();
+    var (slotDevices, kernelNote) = TorchSetup.Apply(settings);
+    return (settings, slotDevices, kernelNote);
+});
 builder.WebHost.UseUrls(settings.HttpUrl);
 builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss.fff "));
 builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings, slotDevices));

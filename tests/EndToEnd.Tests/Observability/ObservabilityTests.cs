@@ -56,6 +56,9 @@ public sealed partial class ObservabilityTests(ObservedTrainingRun cluster) : IC
         }
         // The training metrics come from the silo that hosts the run's coordinator.
         Assert.Contains(scrapes, s => s.Contains("gan_steps_total{", StringComparison.Ordinal));
+        // And where each worker runs: two workers on two one-slot CPU silos.
+        var slots = scrapes.SelectMany(s => WorkerSlotSeries().Matches(s)).Select(m => m.Groups["silo"].Value + "/" + m.Groups["device"].Value).Order().ToList();
+        Assert.Equal(["silo-a/cpu", "silo-b/cpu"], slots);
     }
 
     [Fact]
@@ -69,6 +72,7 @@ public sealed partial class ObservabilityTests(ObservedTrainingRun cluster) : IC
         Assert.Equal(ObservedTrainingRun.Run, grid.Groups["run"].Value);
         Assert.True(long.Parse(grid.Groups["step"].Value) >= 1);
         Assert.Contains($"<td>{ObservedTrainingRun.Run}</td><td class=\"phase\">training</td>", dom);
+        Assert.Contains("<td>0 silo-a/cpu#0, 1 silo-b/cpu#0</td>", dom);
 
         var screenshot = Path.Combine(Binaries.Root, "artifacts", "screenshots", "faces-page.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
@@ -82,4 +86,8 @@ public sealed partial class ObservabilityTests(ObservedTrainingRun cluster) : IC
 
     [GeneratedRegex("""<img id="grid"[^>]*data-run="(?<run>[^"]+)"[^>]*data-loaded-step="(?<step>\d+)""")]
     private static partial Regex GridImage();
+
+    // A series of gan_worker_slot, whatever order the exporter writes its labels in.
+    [GeneratedRegex("""^gan_worker_slot\{(?=[^}]*\bsilo="(?<silo>[^"]+)")(?=[^}]*\bdevice="(?<device>[^"]+)")[^}]*\} 1""", RegexOptions.Multiline)]
+    private static partial Regex WorkerSlotSeries();
 }
