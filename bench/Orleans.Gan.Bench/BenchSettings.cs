@@ -11,6 +11,7 @@ namespace Orleans.Gan.Bench;
 /// <param name="Python">The interpreter with torch: Debian's python3-torch by default.</param>
 /// <param name="WorkDirectory">Synthetic faces and shard caches (kept between runs), the cluster's runs and the results.</param>
 /// <param name="SimulateComputeMs">What the scaling part's workers wait per phase instead of computing: a GPU's step.</param>
+/// <param name="ChosenBatches">The single-process batches asked for with --batch; none takes the defaults.</param>
 public sealed record BenchSettings(
     bool Quick,
     int Threads,
@@ -19,7 +20,8 @@ public sealed record BenchSettings(
     string WorkDirectory,
     IReadOnlySet<BenchPart> Parts,
     bool Markdown,
-    int SimulateComputeMs)
+    int SimulateComputeMs,
+    IReadOnlyList<int> ChosenBatches)
 {
     /// <summary>Steps run and thrown away before measuring: the first one pays for JIT, allocator growth and oneDNN's kernels.</summary>
     public int WarmupSteps => 1;
@@ -29,7 +31,7 @@ public sealed record BenchSettings(
 
     public IReadOnlyList<GanArchitecture> Models { get; } = [GanArchitecture.Dcgan64, GanArchitecture.Tutorial28];
 
-    public IReadOnlyList<int> Batches => Quick ? [16] : [64, 128];
+    public IReadOnlyList<int> Batches => ChosenBatches.Count > 0 ? ChosenBatches : Quick ? [16] : [64, 128];
 
     /// <summary>The cluster comparison's global batch: the largest single-process batch, split over the workers.</summary>
     public int ClusterBatch => Batches[^1];

@@ -69,11 +69,6 @@ public sealed class BenchmarkRun(BenchSettings settings)
 
     private async Task ClusterAsync()
     {
-        if (settings.Device != "cpu")
-        {
-            report.ClusterSkipped = "the silo detects CUDA but does not move its tensors there yet, so a cluster run would measure the CPU.";
-            return;
-        }
         int batch = settings.ClusterBatch, threads = settings.Threads, half = Math.Max(1, threads / 2);
         var inProcess = report.Steps.FirstOrDefault(s => s.Model == GanArchitecture.Dcgan64 && s.Batch == batch)
             ?? new StepComparison(GanArchitecture.Dcgan64, batch,
@@ -83,7 +78,15 @@ public sealed class BenchmarkRun(BenchSettings settings)
         async Task Run(string setup, int silos, int workers, GradientPrecision precision)
         {
             var run = await Timed(setup, () => ClusterRunBenchmark.RunAsync(silos, workers, batch / workers, precision, settings));
-            report.Cluster.Add(new ClusterCase(setup, run.Steps, run.SiloPeakBytes, run.SiloPeakBytesAtEnd));
+            report.Cluster.Add(new ClusterCase(setup, run.Steps, run.SiloPeakBytes, run.SiloPeakBytesAtEnd,
+                run.MedianExchangeSeconds / run.Steps.Timings.Median));
+        }
+        if (settings.Device != "cpu")
+        {
+            // One GPU: one silo, whose single slot (cuda:0) the workers share.
+            await Run($"ours, 1 silo, 1 worker x {batch} on {settings.Device}", 1, 1, GradientPrecision.Float32);
+            await Run($"ours, 1 silo, 2 workers x {batch / 2} on one {settings.Device} slot", 1, 2, GradientPrecision.Float32);
+            return;
         }
         await Run($"ours, 1 silo x {threads} threads, 1 worker x {batch}", 1, 1, GradientPrecision.Float32);
         await Run($"ours, 2 silos x {half} thread(s), 2 workers x {batch / 2}, fp32 gradients", 2, 2, GradientPrecision.Float32);
@@ -137,7 +140,7 @@ public sealed class BenchmarkRun(BenchSettings settings)
         foreach (int silos in settings.ScalingSilos)
         {
             var runs = Path.Combine(settings.WorkDirectory, "runs", Guid.NewGuid().ToString("N"));
-            await using (var cluster = await Timed($"{silos} silo processes", () => LocalSiloCluster.StartAsync(silos, 1, settings.DataDirectory, runs, [])))
+            await using (var cluster = await Timed($"{silos} silo processes", () => LocalSiloCluster.StartAsync(silos, 1, settings.DataDirectory, runs, ["--device", "cpu"])))
             {
                 foreach (int workers in settings.ScalingWorkers.Where(w => w >= silos))
                 {

@@ -45,16 +45,26 @@ simulateCompute.Validators.Add(result =>
         result.AddError("--simulate-compute-ms must be from 0 to 60000.");
 });
 
+var batches = new Option<int[]>("--batch")
+{
+    Description = "The single-process steps' batch sizes (repeatable); the largest also is the cluster part's global batch. Default: 64 and 128 (16 with --quick).",
+};
+batches.Validators.Add(result =>
+{
+    if (result.GetValueOrDefault<int[]>() is { } chosen && chosen.Any(b => b is < 2 or > 4096))
+        result.AddError("--batch must be from 2 to 4096.");
+});
+
 var root = new RootCommand("Orleans.Gan benchmark: our training step, cluster, exchange and data pipeline against PyTorch and DDP, in one run.")
 {
-    quick, threads, device, python, only, work, markdown, simulateCompute,
+    quick, threads, device, python, only, work, markdown, simulateCompute, batches,
 };
 root.SetAction(async parseResult =>
 {
     var parts = parseResult.GetValue(only) is { Length: > 0 } chosen ? chosen : Enum.GetValues<BenchPart>();
     var settings = new BenchSettings(parseResult.GetValue(quick), Math.Max(1, parseResult.GetValue(threads)), parseResult.GetRequiredValue(device),
         parseResult.GetRequiredValue(python), Path.GetFullPath(parseResult.GetRequiredValue(work)), parts.ToHashSet(), parseResult.GetValue(markdown),
-        parseResult.GetValue(simulateCompute));
+        parseResult.GetValue(simulateCompute), [.. (parseResult.GetValue(batches) ?? []).Order()]);
     var report = await new BenchmarkRun(settings).RunAsync();
 
     var markdownFile = Path.Combine(settings.WorkDirectory, "results.md");

@@ -10,7 +10,10 @@ public static class RepositoryPaths
 
     public static string Configuration => Output.Parent!.Parent!.Name;
 
-    public static string Silo => Path.Combine(Root, "silo", "bin", Configuration, "net10.0", "linux-x64", "silo.dll");
+    /// <summary>The silo published into the benchmark's own folder (deploy/gpu/run-with-pytorch.sh does), else the solution's build.</summary>
+    public static string Silo => File.Exists(Path.Combine(Output.FullName, "silo.dll"))
+        ? Path.Combine(Output.FullName, "silo.dll")
+        : Path.Combine(Root, "silo", "bin", Configuration, "net10.0", "linux-x64", "silo.dll");
 
     public static string PyTorchScripts => Path.Combine(Root, "bench", "pytorch");
 

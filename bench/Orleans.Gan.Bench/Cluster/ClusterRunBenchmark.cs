@@ -22,7 +22,7 @@ public static class ClusterRunBenchmark
         try
         {
             await using var cluster = await LocalSiloCluster.StartAsync(silos, Math.Max(1, settings.Threads / silos), settings.DataDirectory, runs,
-                siloArguments ?? []);
+                ["--device", settings.Device, .. siloArguments ?? []]);
             return await RunOnAsync(cluster, workers, batchPerWorker, precision, settings, simulateComputeMs);
         }
         finally

@@ -62,7 +62,7 @@ public sealed class SiloProcess : IAsyncDisposable
             "--name", name, "--cluster-id", clusterId, "--service-id", clusterId,
             "--silo-port", Text(siloPort), "--primary-silo-port", Text(primarySiloPort), "--gateway-port", Text(gatewayPort),
             "--http", $"http://127.0.0.1:{FreePort.Next()}", "--data", dataDirectory, "--runs", runsDirectory,
-            "--threads", Text(threads), "--device", "cpu", .. moreArguments,
+            "--threads", Text(threads), .. moreArguments,
         ];
         var silo = new SiloProcess(name, arguments, gatewayPort);
         try

@@ -6,4 +6,6 @@ namespace Orleans.Gan.Bench.Report;
 /// One way of training the cluster comparison's global batch, and the peak memory of each process it used: while it
 /// trained, and for silos also at the end, after the run's last step has scored its samples and written a checkpoint.
 /// </summary>
-public sealed record ClusterCase(string Setup, StepResult Result, IReadOnlyList<long?> PeakBytesPerProcess, IReadOnlyList<long?>? PeakBytesAtEnd = null);
+/// <param name="ExchangeShare">For a cluster run, the median step's exchange phase ÷ the median step.</param>
+public sealed record ClusterCase(string Setup, StepResult Result, IReadOnlyList<long?> PeakBytesPerProcess, IReadOnlyList<long?>? PeakBytesAtEnd = null,
+    double? ExchangeShare = null);

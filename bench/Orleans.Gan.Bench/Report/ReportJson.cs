@@ -42,6 +42,7 @@ public static class ReportJson
                 ["step"] = Step(c.Result),
                 ["peak_bytes_per_process"] = new JsonArray([.. c.PeakBytesPerProcess.Select(p => (JsonNode?)p)]),
                 ["silo_peak_bytes_at_end"] = c.PeakBytesAtEnd is null ? null : new JsonArray([.. c.PeakBytesAtEnd.Select(p => (JsonNode?)p)]),
+                ["exchange_share"] = c.ExchangeShare,
             })]),
         };
         if (report.Exchange is { } exchange)

@@ -61,16 +61,17 @@ public static class ReportTables
     private static Table Cluster(BenchReport report, TableBorder border)
     {
         var reference = report.Cluster[0].Result.ImagesPerSecond;
-        var table = NewTable(border, $"2. Cluster overhead: dcgan64, global batch {report.Settings.ClusterBatch} per step",
-            "setup", "img/s", "÷ ours in process", "÷ PyTorch DDP", "step ms", "peak MB per process", "silos' peak MB at the end");
+        var table = NewTable(border, $"2. Cluster overhead: dcgan64, global batch {report.Settings.ClusterBatch} per step, device {report.Settings.Device}",
+            "setup", "img/s", "÷ ours in process", "÷ PyTorch DDP", "step ms", "exchange ÷ step", "peak MB per process", "silos' peak MB at the end");
         var ddp = report.Cluster.FirstOrDefault(c => c.Setup.StartsWith("PyTorch DDP", StringComparison.Ordinal))?.Result.ImagesPerSecond;
         foreach (var row in report.Cluster)
         {
             table.AddRow(row.Setup, Rate(row.Result.ImagesPerSecond), Ratio(row.Result.ImagesPerSecond, reference), Ratio(row.Result.ImagesPerSecond, ddp),
-                Ms(row.Result.Timings.Median), string.Join(" + ", row.PeakBytesPerProcess.Select(Megabytes)),
+                Ms(row.Result.Timings.Median), row.ExchangeShare is { } share ? Ratio(share, 1) : "", string.Join(" + ", row.PeakBytesPerProcess.Select(Megabytes)),
                 row.PeakBytesAtEnd is { } atEnd ? string.Join(" + ", atEnd.Select(Megabytes)) : "");
         }
-        table.Caption("Cluster steps are the coordinator's own step times (all phases, both exchanges, Adam on the coordinator). "
+        table.Caption("Cluster steps are the coordinator's own step times (all phases, both exchanges, Adam on the coordinator); "
+            + "exchange ÷ step: the median step's exchange phase (both fan-outs less the slowest worker's work) over the median step. "
             + "Silos are real processes on this machine with the threads split between them. Peaks: VmHWM after the measured steps; "
             + "at the end: after the run's last step has also scored its samples (SWD) and written a checkpoint on the coordinator's silo.");
         return table;
