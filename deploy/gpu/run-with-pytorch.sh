@@ -91,7 +91,7 @@ if [[ -z "$libtorchsharp" ]]; then
     cp -r "$torchsharp_src/build/." "$build/build/"
     # build.sh runs a plain make; every core makes the build minutes, not a quarter of an hour.
     MAKEFLAGS="-j$(nproc)" bash "$build/src/Native/build.sh" --arch x64 --configuration Release --libtorchpath "$torch_cmake/Torch" \
-      || fail "building LibTorchSharp failed (above). A CUDA PyTorch needs the CUDA toolkit $torch_cuda: set CUDAToolkit_ROOT"
+      || fail "building LibTorchSharp against PyTorch $torch_version failed (above)$([[ "$torch_cuda" == none ]] || echo "; it needs the CUDA toolkit $torch_cuda, found through CUDAToolkit_ROOT")"
   fi
 fi
 [[ -f "$libtorchsharp" ]] || fail "$libtorchsharp does not exist"
