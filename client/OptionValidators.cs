@@ -21,6 +21,18 @@ internal static class OptionValidators
         return option;
     }
 
+    /// <summary><see cref="InRange{T}(Option{T}, T, T)"/> for an option that may be left out.</summary>
+    public static Option<T?> InRange<T>(this Option<T?> option, T minimum, T maximum)
+        where T : struct, INumber<T>
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<T?>() is T value && (value < minimum || value > maximum))
+                result.AddError($"{option.Name} must be from {minimum} to {maximum}; got {value}.");
+        });
+        return option;
+    }
+
     public static Option<T> AtLeast<T>(this Option<T> option, T minimum)
         where T : INumber<T>
     {

@@ -37,4 +37,5 @@ public sealed record RunSettings(
     [property: Id(18)] double? RealLabel = null,
     [property: Id(19)] int QualityEvery = 0,
     [property: Id(20)] GradientPrecision GradientPrecision = GradientPrecision.Float32,
-    [property: Id(21)] int? SimulateComputeMs = null);
+    [property: Id(21)] int? SimulateComputeMs = null,
+    [property: Id(22)] string? InitFrom = null);

@@ -2,10 +2,17 @@ using Orleans.Gan.Data;
 using System.CommandLine;
 using System.Globalization;
 using Orleans.Gan.Contracts;
+using Orleans.Gan.Core.Checkpoints;
+using Orleans.Gan.Core.Imaging;
+using Orleans.Gan.Core.Models;
+using Orleans.Gan.Core.Runtime;
 
 namespace Orleans.Gan.Client.Commands;
 
-/// <summary><c>client sample</c>: faces from a run's newest generator, as one grid or one file each.</summary>
+/// <summary>
+/// <c>client sample</c>: faces from a run's newest generator on the cluster, or from a weights file with no cluster
+/// (a PyTorch state dict, safetensors, or a checkpoint), as one grid or one file each.
+/// </summary>
 internal sealed class SampleCommand
 {
     private readonly ClusterConnectionOptions cluster = new();
@@ -33,10 +40,28 @@ internal sealed class SampleCommand
 
     private readonly Option<string?> run = new Option<string?>("--run")
     {
-        Description = "The run whose newest generator draws the faces.",
+        Description = "The run whose newest generator draws the faces, on the cluster. Either this or --weights.",
         HelpName = "NAME",
-        Required = true,
     }.RunName();
+
+    private readonly Option<FileInfo?> weights = new("--weights")
+    {
+        Description = "Draw from this generator file instead, with no cluster: a PyTorch state dict saved with "
+            + "torch.save(netG.state_dict(), ...) (such as pytorch/examples' netG_epoch_N.pth), a safetensors file, or an "
+            + "Orleans.Gan checkpoint. Either this or --run.",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<string> model = new Option<string>("--model")
+    {
+        Description = "With --weights: the file's architecture, dcgan64 or tutorial28. Default: read from the tensors' shapes.",
+    }.OneOf(Models.Keys);
+
+    private static readonly Dictionary<string, GanArchitecture> Models = new()
+    {
+        ["dcgan64"] = GanArchitecture.Dcgan64,
+        ["tutorial28"] = GanArchitecture.Tutorial28,
+    };
 
     private readonly Option<bool> separate = new("--separate")
     {
@@ -45,33 +70,69 @@ internal sealed class SampleCommand
 
     public Command Build()
     {
-        var command = new Command("sample", "Draw faces from a run's newest generator and write them as PNG.")
+        var command = new Command("sample", "Draw faces from a run's newest generator, or from a weights file, and write them as PNG.")
         {
-            count, output, seed, run, separate,
+            count, output, seed, run, weights, model, separate,
         };
         cluster.AddTo(command);
-        command.SetAction((parseResult, cancellationToken) => ClusterSession.RunAsync(
-            cluster,
-            parseResult,
-            client => SampleAsync(client.GetGrain<ISamplerGrain>(parseResult.GetRequiredValue(run)!), parseResult, cancellationToken),
-            cancellationToken));
+        command.Validators.Add(result =>
+        {
+            bool fromRun = result.GetResult(run) is not null, fromFile = result.GetResult(weights) is not null;
+            if (fromRun == fromFile)
+                result.AddError("Give either --run (a run on the cluster) or --weights (a generator file), not both or neither.");
+            if (result.GetResult(model) is not null && !fromFile)
+                result.AddError("--model goes with --weights; a run's model is known to the cluster.");
+        });
+        command.SetAction((parseResult, cancellationToken) => parseResult.GetValue(weights) is { } file
+            ? SampleFromFileAsync(file, parseResult)
+            : ClusterSession.RunAsync(
+                cluster,
+                parseResult,
+                client =>
+                {
+                    var sampler = client.GetGrain<ISamplerGrain>(parseResult.GetRequiredValue(run)!);
+                    return WriteAsync(parseResult, sampler.SampleGrid, sampler.SampleFaces);
+                },
+                cancellationToken));
         return command;
     }
 
-    private async Task<int> SampleAsync(ISamplerGrain sampler, ParseResult parseResult, CancellationToken cancellationToken)
+    /// <summary>Faces from a weights file on this machine: no cluster, and exit code 1 with one line for a file that does not fit.</summary>
+    private async Task<int> SampleFromFileAsync(FileInfo file, ParseResult parseResult)
+    {
+        // Before the first convolution, as the silo does (see CpuKernels).
+        CpuKernels.CapWhereCachesAreHidden();
+        try
+        {
+            var pretrained = PretrainedWeights.Read(file.FullName, parseResult.GetValue(model) is { } name ? Models[name] : null);
+            using var networks = GanNetworks.Create(pretrained.Model, seed: 0);
+            pretrained.LoadInto(networks);
+            return await WriteAsync(parseResult,
+                (faces, noiseSeed) => Task.FromResult(FaceSamples.Grid(networks, faces, noiseSeed)),
+                (faces, noiseSeed) => Task.FromResult(FaceSamples.Separate(networks, faces, noiseSeed)));
+        }
+        catch (CheckpointException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return ExitCodes.Failure;
+        }
+    }
+
+    private async Task<int> WriteAsync(ParseResult parseResult, Func<int, long, Task<byte[]>> sampleGrid,
+        Func<int, long, Task<IReadOnlyList<byte[]>>> sampleFaces)
     {
         int faces = parseResult.GetValue(count);
         long noiseSeed = parseResult.GetValue(seed);
         string path = parseResult.GetRequiredValue(output);
         if (!parseResult.GetValue(separate))
         {
-            byte[] grid = await sampler.SampleGrid(faces, noiseSeed);
+            byte[] grid = await sampleGrid(faces, noiseSeed);
             AtomicFile.Write(path, grid);
             Console.WriteLine(Path.GetFullPath(path));
             return ExitCodes.Success;
         }
 
-        IReadOnlyList<byte[]> images = await sampler.SampleFaces(faces, noiseSeed);
+        IReadOnlyList<byte[]> images = await sampleFaces(faces, noiseSeed);
         Directory.CreateDirectory(path);
         // At least three digits, more when needed, so that the names sort in the order of the faces.
         int digits = Math.Max(3, (images.Count - 1).ToString(CultureInfo.InvariantCulture).Length);

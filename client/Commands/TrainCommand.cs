@@ -116,6 +116,27 @@ internal sealed class TrainCommand
         DefaultValueFactory = _ => 2e-4,
     }.Positive();
 
+    private readonly Option<int?> generatorFeatures = new Option<int?>("--ngf")
+    {
+        Description = "G's width: the feature maps of its last transposed convolution, as in PyTorch's DCGAN example. "
+            + "Smaller trains faster and draws plainer faces. Default: the model's (64 for dcgan64).",
+        HelpName = "N",
+    }.InRange(4, 512);
+
+    private readonly Option<int?> discriminatorFeatures = new Option<int?>("--ndf")
+    {
+        Description = "D's width: the feature maps of its first convolution, as in PyTorch's DCGAN example. Default: the model's.",
+        HelpName = "N",
+    }.InRange(4, 512);
+
+    private readonly Option<FileInfo?> initFrom = new("--init-from")
+    {
+        Description = "Start the new run from these weights instead of random ones: a PyTorch state dict of G (torch.save(netG.state_dict(), ...)), "
+            + "a safetensors file, or an Orleans.Gan checkpoint (G and D). The silos read it, at its full path. The run's --model, "
+            + "--ngf and nz must be the file's.",
+        HelpName = "FILE",
+    };
+
     private readonly Option<string?> resume = new Option<string?>("--resume")
     {
         Description = "Continue this run from its newest checkpoint, with the settings stored there; --workers, --epochs, "
@@ -145,7 +166,7 @@ internal sealed class TrainCommand
     };
 
     /// <summary>What the checkpoint fixes for an exact resume: the networks, the batch, the optimizer and the seed.</summary>
-    private IEnumerable<Option> FixedByCheckpoint => [model, batchSize, learningRate, seed];
+    private IEnumerable<Option> FixedByCheckpoint => [model, batchSize, learningRate, seed, generatorFeatures, discriminatorFeatures];
 
     public TrainCommand()
     {
@@ -163,7 +184,7 @@ internal sealed class TrainCommand
             + "Ctrl+C stops watching; the run goes on.")
         {
             workers, model, epochs, batchSize, dataset, run, seed, sampleEvery, checkpointEvery, qualityEvery, maxSteps,
-            syntheticFaces, learningRate, resume, wirePrecision, simulateCompute, detach,
+            syntheticFaces, learningRate, generatorFeatures, discriminatorFeatures, initFrom, resume, wirePrecision, simulateCompute, detach,
         };
         command.Validators.Add(result =>
         {
@@ -171,6 +192,8 @@ internal sealed class TrainCommand
                 return;
             if (IsGiven(result.GetResult(run)))
                 result.AddError("--run and --resume exclude each other: --resume names the run to continue.");
+            if (IsGiven(result.GetResult(initFrom)))
+                result.AddError("--init-from cannot be given with --resume: the run continues from its own checkpoint.");
             foreach (var fixedOption in FixedByCheckpoint.Where(o => IsGiven(result.GetResult(o))))
             {
                 result.AddError($"{fixedOption.Name} cannot be given with --resume: the run continues with the {fixedOption.Name} "
@@ -239,6 +262,9 @@ internal sealed class TrainCommand
         SampleEvery: parseResult.GetValue(sampleEvery),
         CheckpointEvery: parseResult.GetValue(checkpointEvery),
         LearningRate: parseResult.GetValue(learningRate),
+        GeneratorFeatures: parseResult.GetValue(generatorFeatures),
+        DiscriminatorFeatures: parseResult.GetValue(discriminatorFeatures),
+        InitFrom: parseResult.GetValue(initFrom)?.FullName,
         QualityEvery: parseResult.GetValue(qualityEvery),
         GradientPrecision: WirePrecisions[parseResult.GetRequiredValue(wirePrecision)],
         SimulateComputeMs: parseResult.GetValue(simulateCompute));

@@ -1,3 +1,5 @@
+using Orleans.Gan.Tests.Shared;
+
 namespace Orleans.Gan.EndToEnd.Tests;
 
 /// <summary>Where the silo and client builds of the same configuration as these tests are.</summary>
@@ -8,19 +10,9 @@ internal static class Binaries
 
     private static string Configuration => Output.Parent!.Parent!.Name;
 
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryRoot.Path;
 
     public static string Silo => Path.Combine(Root, "silo", "bin", Configuration, "net10.0", "linux-x64", "silo.dll");
 
     public static string Client => Path.Combine(Root, "client", "bin", Configuration, "net10.0", "linux-x64", "client.dll");
-
-    private static string FindRoot()
-    {
-        for (var directory = Output; directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Orleans.Gan.sln")))
-                return directory.FullName;
-        }
-        throw new InvalidOperationException($"No Orleans.Gan.sln above {Output.FullName}.");
-    }
 }

@@ -30,14 +30,14 @@ public sealed class SamplerGrain(IGrainFactory grains, IOptions<TrainingHostOpti
 
     public async Task<byte[]> SampleGrid(int count, long seed)
     {
-        using var faces = await Sample(count, seed);
-        return FaceGrid.ToPng(faces, columns: (int)Math.Ceiling(Math.Sqrt(count)));
+        CheckCount(count);
+        return FaceSamples.Grid(await NewestGenerator(), count, seed);
     }
 
     public async Task<IReadOnlyList<byte[]>> SampleFaces(int count, long seed)
     {
-        using var faces = await Sample(count, seed);
-        return FaceGrid.ToPngs(faces);
+        CheckCount(count);
+        return FaceSamples.Separate(await NewestGenerator(), count, seed);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -46,13 +46,10 @@ public sealed class SamplerGrain(IGrainFactory grains, IOptions<TrainingHostOpti
         return Task.CompletedTask;
     }
 
-    private async Task<Tensor> Sample(int count, long seed)
+    private static void CheckCount(int count)
     {
         if (count is < 1 or > ISamplerGrain.MaxFaces)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"Ask for 1 to {ISamplerGrain.MaxFaces} faces, not {count}.");
-        var networks = await NewestGenerator();
-        using var random = new Generator(unchecked((ulong)seed));
-        return FixedNoise.Sample(networks, random, count);
     }
 
     private async Task<GanNetworks> NewestGenerator()

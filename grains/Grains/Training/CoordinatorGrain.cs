@@ -224,6 +224,8 @@ public sealed class CoordinatorGrain(
         discriminatorParameters[1] = new byte[blocks.DiscriminatorParameters.ByteCount];
         discriminatorOffer = null;
         var (step, resumeNote) = ResumeFromCheckpoint(new RunFolder(Host.RunsDirectory, Run), config);
+        if (step == 0 && run.InitFrom is { } weightsFile)
+            resumeNote = InitialiseFrom(weightsFile, config);
         status = status with
         {
             Phase = RunPhase.Training,
@@ -272,6 +274,23 @@ public sealed class CoordinatorGrain(
             throw new InvalidOperationException($"{latest.Path} was written with other settings: {string.Join(", ", differences)}.");
         logger.LogInformation("Run {Run} resumes from {Checkpoint} at step {Step}", Run, latest.Path, state.Step);
         return (state.Step, passedOver.Count == 0 ? null : $"Resumed from {latest.Path}; set aside the damaged {string.Join(", ", passedOver)}.");
+    }
+
+    /// <summary>A new run's master from a weights file (<c>train --init-from</c>): G, and D where the file has it.</summary>
+    private string InitialiseFrom(string path, TrainingConfig config)
+    {
+        try
+        {
+            var pretrained = PretrainedWeights.Read(path, config.Model.Architecture);
+            pretrained.LoadInto(master!);
+            logger.LogInformation("Run {Run} starts from {File}", Run, path);
+            return $"Started from {path}: G{(pretrained.HasDiscriminator ? " and D" : "; D from its seed")}.";
+        }
+        catch (CheckpointException e)
+        {
+            // The client does not know the core's exception types; this one it can show.
+            throw new InvalidOperationException($"--init-from: {e.Message}");
+        }
     }
 
     private async Task TrainAsync(RunSettings run, RunFolder folder, int stepsPerEpoch, CancellationToken stop)

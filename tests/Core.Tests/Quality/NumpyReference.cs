@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Orleans.Gan.Core.Quality;
+using Orleans.Gan.Tests.Shared;
 
 namespace Orleans.Gan.Core.Tests.Quality;
 
@@ -11,7 +12,7 @@ internal static class NumpyReference
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    public static string Script { get; } = Path.Combine(FindRoot(), "bench", "quality", "swd_reference.py");
+    public static string Script { get; } = Path.Combine(RepositoryRoot.Path, "bench", "quality", "swd_reference.py");
 
     /// <summary>The script's levels and average; fails the test, saying what to install, when python3 or numpy is missing.</summary>
     public static (IReadOnlyList<SwdLevelScore> Levels, double Average) Score(string inputFolder)
@@ -46,15 +47,5 @@ internal static class NumpyReference
             .Select(level => new SwdLevelScore(level.GetProperty("size").GetInt32(), level.GetProperty("value").GetDouble()))
             .ToList();
         return (levels, document.RootElement.GetProperty("average").GetDouble());
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Orleans.Gan.sln")))
-                return directory.FullName;
-        }
-        throw new InvalidOperationException($"No Orleans.Gan.sln above {AppContext.BaseDirectory}.");
     }
 }

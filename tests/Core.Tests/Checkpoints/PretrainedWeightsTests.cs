@@ -1,0 +1,96 @@
+using Orleans.Gan.Core.Checkpoints;
+using Orleans.Gan.Core.Models;
+using Orleans.Gan.Core.Tests.Data;
+using Orleans.Gan.Core.Training;
+using Orleans.Gan.Tests.Shared;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace Orleans.Gan.Core.Tests.Checkpoints;
+
+/// <summary>
+/// Generators from files users have: written by PyTorch itself, as safetensors, or our checkpoints; the model read
+/// from the shapes; a file of another architecture refused naming the first tensor that differs.
+/// </summary>
+public sealed class PretrainedWeightsTests
+{
+    [Theory]
+    [InlineData("dcgan64", 8)]
+    [InlineData("tutorial28", 8)]
+    public void A_generator_saved_by_PyTorch_draws_the_faces_PyTorch_draws(string model, int generatorFeatures)
+    {
+        using var folder = new TempFolder();
+        var saved = PyTorchGenerator.Save(folder.Path, model, generatorFeatures);
+
+        var pretrained = PretrainedWeights.Read(saved.StateDict);
+        var architecture = model == "dcgan64" ? GanArchitecture.Dcgan64 : GanArchitecture.Tutorial28;
+        Assert.Equal((architecture, 100, generatorFeatures), (pretrained.Model.Architecture, pretrained.Model.NoiseSize, pretrained.Model.GeneratorFeatures));
+        Assert.False(pretrained.HasDiscriminator);
+
+        using var networks = GanNetworks.Create(pretrained.Model, seed: 0);
+        pretrained.LoadInto(networks);
+        networks.Eval();
+        using var noGrad = no_grad();
+        using var noise = tensor(saved.Noise, [4, 100]);
+        using var faces = networks.Generator.call(noise);
+        var expected = saved.Faces;
+        var ours = faces.data<float>().ToArray();
+        Assert.Equal(expected.Length, ours.Length);
+        double largest = expected.Zip(ours, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(largest < 1e-5, $"G's faces differ from PyTorch's by up to {largest}");
+    }
+
+    [Fact]
+    public void A_safetensors_generator_and_a_checkpoint_load_with_their_widths_and_a_checkpoint_brings_D()
+    {
+        using var folder = new TempFolder();
+        var model = SmallModels.Dcgan64;
+        using var trained = GanNetworks.Create(model, seed: 4);
+
+        var safetensors = Path.Combine(folder.Path, "netG.safetensors");
+        using (var file = File.Create(safetensors))
+            Safetensors.SaveStateDict(file, trained.Generator.state_dict());
+        var fromSafetensors = PretrainedWeights.Read(safetensors);
+        Assert.Equal((16, 8), (fromSafetensors.Model.NoiseSize, fromSafetensors.Model.GeneratorFeatures));
+        using var loaded = GanNetworks.Create(fromSafetensors.Model, seed: 9);
+        fromSafetensors.LoadInto(loaded);
+        Assert.Equal(TensorBlock.Parameters(trained.Generator).ReadValues(), TensorBlock.Parameters(loaded.Generator).ReadValues());
+
+        var checkpoint = Path.Combine(folder.Path, "step-00000001.safetensors");
+        var config = SmallModels.Training(model);
+        using (var optimizers = new GanOptimizers(trained, config))
+            CheckpointFile.Save(checkpoint, trained, optimizers, new CheckpointState(config, 1, 0, 1, 1, null));
+        var fromCheckpoint = PretrainedWeights.Read(checkpoint);
+        Assert.True(fromCheckpoint.HasDiscriminator);
+        Assert.Equal(model, fromCheckpoint.Model);
+        using var both = GanNetworks.Create(model, seed: 9);
+        fromCheckpoint.LoadInto(both);
+        Assert.Equal(SmallModels.Weights(trained), SmallModels.Weights(both));
+    }
+
+    [Fact]
+    public void A_file_of_another_architecture_is_refused_naming_the_first_tensor_that_differs()
+    {
+        using var folder = new TempFolder();
+        using var tutorial = GanNetworks.Create(SmallModels.Tutorial28, seed: 1);
+        var path = Path.Combine(folder.Path, "tutorial.safetensors");
+        using (var file = File.Create(path))
+            Safetensors.SaveStateDict(file, tutorial.Generator.state_dict());
+        var asDcgan = Assert.Throws<CheckpointException>(() => PretrainedWeights.Read(path, GanArchitecture.Dcgan64));
+        Assert.Contains("does not hold a dcgan64 generator", asDcgan.Message);
+        Assert.Contains("project.weight", asDcgan.Message);
+
+        using var dcgan = GanNetworks.Create(SmallModels.Dcgan64, seed: 1);
+        var state = dcgan.Generator.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        state["main.3.weight"] = zeros(5, 5, 4, 4);
+        var reshaped = Path.Combine(folder.Path, "reshaped.safetensors");
+        using (var file = File.Create(reshaped))
+            Safetensors.SaveStateDict(file, state);
+        var shape = Assert.Throws<CheckpointException>(() => PretrainedWeights.Read(reshaped));
+        Assert.Contains("its tensor main.3.weight is [5, 5, 4, 4], not [64, 32, 4, 4]", shape.Message);
+
+        var text = Path.Combine(folder.Path, "notes.pth");
+        File.WriteAllText(text, "not weights");
+        Assert.Contains("is neither a PyTorch state dict", Assert.Throws<CheckpointException>(() => PretrainedWeights.Read(text)).Message);
+    }
+}
