@@ -4,7 +4,10 @@ using Spectre.Console;
 
 namespace Orleans.Gan.Client.Commands;
 
-/// <summary><c>client dataset synth</c>: synthetic faces in CelebA's layout, to try the pipeline without CelebA.</summary>
+/// <summary>
+/// <c>client dataset synth</c>: synthetic faces in CelebA's layout, to try the pipeline without CelebA; and
+/// <c>client dataset celeba</c> (<see cref="CelebaCommand"/>), CelebA itself.
+/// </summary>
 internal sealed class DatasetCommand
 {
     private readonly Option<int> count = new Option<int>("--count")
@@ -35,7 +38,7 @@ internal sealed class DatasetCommand
             count, output, seed,
         };
         synth.SetAction(Write);
-        return new Command("dataset", "Make data sets on this machine.") { synth };
+        return new Command("dataset", "Make or download data sets on this machine.") { synth, new CelebaCommand().Build() };
     }
 
     private int Write(ParseResult parseResult)
