@@ -3,6 +3,9 @@ using Orleans.Gan.Silo;
 using Orleans.Gan.Silo.Telemetry;
 using Orleans.Gan.Silo.Web;
 
+if (SiloCommandLine.Parse(args) is int exitCode)
+    return exitCode;
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
 builder.Configuration.AddEnvironmentVariables("ORLEANS_GAN_");
 builder.Configuration.AddCommandLine(args, SiloSettings.CommandLineSwitches);
@@ -29,3 +32,4 @@ if (kernelNote is not null)
 app.Logger.LogInformation("Silo {Name} offers worker slots on {Slots} with {Threads} torch threads; HTTP on {Url}", settings.Name,
     string.Join(", ", slotDevices), TorchSharp.torch.get_num_threads(), settings.HttpUrl);
 await app.RunAsync();
+return 0;

@@ -1,76 +1,77 @@
+using System.ComponentModel;
+
 namespace Orleans.Gan.Silo;
 
 /// <summary>
 /// A silo's settings, from appsettings.json, then ORLEANS_GAN_-prefixed environment variables (ORLEANS_GAN_Silo__Name),
-/// then the command line (--name, --silo-port, … see <see cref="CommandLineSwitches"/>), later ones winning.
+/// then the command line (--name, --silo-port, … see <see cref="CommandLineSwitches"/>), later ones winning. Each
+/// setting's [Description] is what <c>silo --help</c> prints for it (<see cref="SiloCommandLine"/>).
 /// </summary>
 public sealed class SiloSettings
 {
     public const string Section = "Silo";
 
-    /// <summary>Unique in the cluster: workers and data shards are placed by it.</summary>
+    [Description("Unique in the cluster: workers and data shards are placed by it.")]
     public string Name { get; set; } = "silo-0";
 
+    [Description("The Orleans cluster id; silos and clients of one cluster share it.")]
     public string ClusterId { get; set; } = "orleans-gan";
 
+    [Description("The Orleans service id; it keys stored state, so keep it across restarts.")]
     public string ServiceId { get; set; } = "orleans-gan";
 
-    /// <summary><c>localhost</c> (one machine, the first silo on <see cref="PrimarySiloPort"/> is the seed) or <c>redis</c>.</summary>
+    [Description("localhost (one machine; the silo on --primary-silo-port is the seed) or redis (many hosts, with --redis).")]
     public string Clustering { get; set; } = "localhost";
 
-    /// <summary>The StackExchange.Redis connection string, with <see cref="Clustering"/> = redis.</summary>
+    [Description("The StackExchange.Redis connection string, with --clustering redis.")]
     public string? Redis { get; set; }
 
+    [Description("The port silos talk to each other on.")]
     public int SiloPort { get; set; } = 11111;
 
+    [Description("The port clients connect to.")]
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>The silo port of the seed silo in localhost clustering.</summary>
+    [Description("The silo port of the seed silo in localhost clustering.")]
     public int PrimarySiloPort { get; set; } = 11111;
 
-    /// <summary>The address other silos and clients reach this one at; loopback unless the silo serves other hosts.</summary>
+    [Description("The address other silos and clients reach this one at; loopback unless the silo serves other hosts.")]
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
-    /// <summary>The HTTP endpoint for /metrics and the faces page; loopback unless configured otherwise.</summary>
+    [Description("The HTTP endpoint for /metrics, /healthz and the faces page; loopback unless configured otherwise.")]
     public string HttpUrl { get; set; } = "http://127.0.0.1:8080";
 
+    [Description("Shard caches and generated synthetic faces.")]
     public string DataDirectory { get; set; } = "data";
 
+    [Description("One folder per run: checkpoints and faces grids.")]
     public string RunsDirectory { get; set; } = "runs";
 
-    /// <summary>
-    /// <c>auto</c> (every GPU torch sees, else the CPU), <c>cpu</c>, <c>cuda</c> (every GPU) or <c>cuda:N</c> (one):
-    /// the silo offers one worker slot per GPU (see <see cref="Core.Runtime.DeviceSlots"/>).
-    /// </summary>
+    [Description("auto (every GPU torch sees, else the CPU), cpu, cuda (every GPU) or cuda:N (one): the silo offers one worker slot per GPU.")]
     public string Device { get; set; } = "auto";
 
-    /// <summary>Worker slots on a silo that runs on the CPU; its workers share the CPU's torch threads.</summary>
+    [Description("Worker slots on a silo that runs on the CPU; its workers share the CPU's torch threads. 1 to 64.")]
     public int CpuSlots { get; set; } = 1;
 
-    /// <summary>Torch's intra-op threads for the whole process; 0 uses every core.</summary>
+    [Description("Torch's intra-op threads for the whole process; 0 uses every core.")]
     public int Threads { get; set; }
 
+    [Description("The deadline of one phase of one step, in seconds; also Orleans' response timeout.")]
     public int StepTimeoutSeconds { get; set; } = 120;
 
-    /// <summary>
-    /// Membership's probe timeout and the missed probes after which a silo is suspected: how fast a dead silo is
-    /// declared dead. Orleans' defaults (5 s, 3) take about ten seconds; training stalls for that long.
-    /// </summary>
+    [Description("Membership's probe timeout in seconds, 0.1 to 60: with --missed-probes, how fast a dead silo is declared dead.")]
     public double ProbeTimeoutSeconds { get; set; } = 1;
 
+    [Description("Missed probes, 1 to 10, after which a silo is suspected.")]
     public int MissedProbes { get; set; } = 2;
 
-    /// <summary>A PKCS#12 file: with it, silo-to-silo and client traffic is mutual TLS, and only holders of the same certificate connect.</summary>
+    [Description("A PKCS#12 file: with it, silo-to-silo and client traffic is mutual TLS, and only holders of the same certificate connect. Its password comes from ORLEANS_GAN_TLS_PASSWORD.")]
     public string? TlsCertificate { get; set; }
 
-    /// <summary>
-    /// How weights and gradient sums travel between silos: <c>socket</c>, a TCP connection of their own beside Orleans'
-    /// (near the wire's speed, not encrypted); <c>orleans</c>, inside Orleans' messages; <c>auto</c>, socket unless
-    /// <see cref="TlsCertificate"/> is set.
-    /// </summary>
+    [Description("How weights and gradient sums travel between silos: socket (a TCP connection of their own, near the wire's speed, not encrypted), orleans (inside Orleans' messages) or auto (socket unless --tls-certificate is set).")]
     public string BulkTransfer { get; set; } = "auto";
 
-    /// <summary>The TCP port of the socket side path, on <see cref="AdvertisedAddress"/>; 0 takes any free port.</summary>
+    [Description("The TCP port of the socket side path, on the advertised address; 0 takes any free port.")]
     public int BulkPort { get; set; }
 
     /// <summary>Command-line switches and the settings they set.</summary>

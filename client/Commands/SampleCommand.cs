@@ -93,7 +93,8 @@ internal sealed class SampleCommand
                     var sampler = client.GetGrain<ISamplerGrain>(parseResult.GetRequiredValue(run)!);
                     return WriteAsync(parseResult, sampler.SampleGrid, sampler.SampleFaces);
                 },
-                cancellationToken));
+                cancellationToken,
+                retry: true));
         return command;
     }
 

@@ -23,7 +23,8 @@ internal sealed class StatusCommand
             cluster,
             parseResult,
             client => ShowAsync(client.GetGrain<ICoordinatorGrain>(parseResult.GetRequiredValue(run))),
-            cancellationToken));
+            cancellationToken,
+            retry: true));
         return command;
     }
 

@@ -23,7 +23,8 @@ internal sealed class StopCommand
             cluster,
             parseResult,
             client => StopAsync(client.GetGrain<ICoordinatorGrain>(parseResult.GetRequiredValue(run))),
-            cancellationToken));
+            cancellationToken,
+            retry: true));
         return command;
     }
 

@@ -31,6 +31,10 @@ public sealed class ClientInputTests
     [InlineData("--count", "sample --run faces --out faces.png --count 100000")]
     [InlineData("--count", "sample --run faces --out faces.png --count 0")]
     [InlineData("--gateway", "status faces --gateway nowhere")]
+    [InlineData("--ngf", "train --ngf 2")]
+    [InlineData("--init-from", "train --resume faces --init-from netG.pth")]
+    [InlineData("--source", "dataset celeba --out celeba --source ftp://mirror/celeba")]
+    [InlineData("--mirrors-only", "dataset celeba --out celeba --mirrors-only")]
     public async Task A_flag_out_of_range_exits_2_with_a_message_naming_the_flag(string flag, string commandLine)
     {
         var (exitCode, output) = await Client(commandLine.Split(' '));

@@ -69,6 +69,43 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IDisposable
         Timeline();
     }
 
+    [Fact]
+    public async Task Status_sample_and_stop_called_while_the_coordinators_silo_is_killed_answer_or_say_why_in_one_line()
+    {
+        cluster = await RedisCluster.StartAsync(work, "silo-a", "silo-b");
+        var started = await cluster.Client("train", "--detach", "--workers", "2", "--run", Run, "--batch-size", "4", "--epochs", "100",
+            "--max-steps", "400", "--synthetic-faces", "160", "--checkpoint-every", "2");
+        Assert.True(started.ExitCode == 0, started.Output + cluster.Logs);
+        var coordinator = await CoordinatorOf(Run);
+        await Eventually(() => coordinator.RunProgressAsync(Run), p => p?.Step >= 3);
+
+        var calls = new List<(string Command, int ExitCode, string Output)>();
+        string grid = Path.Combine(work, "grid.png");
+        for (int round = 0; round < 6; round++)
+        {
+            if (round == 1)
+            {
+                coordinator.Process.Kill();
+                output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} killed the coordinator's silo {coordinator.Name}");
+            }
+            foreach (string[] command in new[] { new[] { "status", Run }, ["sample", "--run", Run, "--count", "4", "--out", grid] })
+            {
+                var (exitCode, text) = await cluster.Client(command);
+                calls.Add((command[0], exitCode, text));
+                output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {command[0]}: exit {exitCode}");
+            }
+        }
+        var stop = await cluster.Client("stop", Run);
+        calls.Add(("stop", stop.ExitCode, stop.Output));
+
+        // Each call either answered or failed with the documented exit code and a message; none printed a stack frame.
+        Assert.All(calls, call => Assert.True(call.ExitCode is 0 or 3 && !call.Output.Contains("   at ", StringComparison.Ordinal),
+            $"{call.Command} exited with {call.ExitCode}:\n{call.Output}"));
+        // Retried through the other gateway while the cluster recovered, the calls after the kill all answered.
+        Assert.All(calls.Skip(2), call => Assert.True(call.ExitCode == 0, $"{call.Command} exited with {call.ExitCode}:\n{call.Output}\n{cluster.Logs}"));
+        Assert.True(File.Exists(grid));
+    }
+
     public void Dispose() => cluster?.Dispose();
 
     /// <summary>The survivors' log lines about the failure, with their times, for the recovery figures.</summary>

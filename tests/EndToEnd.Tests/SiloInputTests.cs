@@ -1,8 +1,9 @@
 namespace Orleans.Gan.EndToEnd.Tests;
 
 /// <summary>
-/// The silo binary given a bad setting or a device that is not there: exit code 2 and one line naming the flag,
-/// before it listens on anything, and no stack trace. This machine has no GPU, so every CUDA device is missing.
+/// The silo binary given a bad setting, an unknown flag or a device that is not there: exit code 2 and one line naming
+/// the flag, before it listens on anything, and no stack trace. This machine has no GPU, so every CUDA device is
+/// missing. And --help, which lists every setting.
 /// </summary>
 public sealed class SiloInputTests
 {
@@ -12,6 +13,8 @@ public sealed class SiloInputTests
     [InlineData("--device gpu", "--device must be auto, cpu, cuda or cuda:N")]
     [InlineData("--cpu-slots 0", "--cpu-slots must be from 1 to 64, not 0")]
     [InlineData("--silo-port 70000", "--silo-port must be a port from 1 to 65535")]
+    [InlineData("--nmae silo-x", "Unrecognized command or argument '--nmae'")]
+    [InlineData("--threads many", "Cannot parse argument 'many' for option '--threads'")]
     public async Task A_bad_setting_or_a_missing_device_exits_2_naming_the_flag_without_a_stack_trace(string flags, string expected)
     {
         int port = ChildProcess.FreePort();
@@ -21,5 +24,19 @@ public sealed class SiloInputTests
         Assert.True(exitCode == 2, $"exit code {exitCode}:\n{output}");
         Assert.Contains(expected, output);
         Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public async Task Help_lists_every_setting_with_its_default_and_environment_variable_and_exits_0()
+    {
+        var (exitCode, output) = await ChildProcess.Run("dotnet", [Binaries.Silo, "--help"], Path.GetTempPath(), TimeSpan.FromMinutes(1));
+
+        Assert.True(exitCode == 0, $"exit code {exitCode}:\n{output}");
+        foreach (var flag in new[] { "--name", "--clustering", "--redis", "--silo-port", "--gateway-port", "--http", "--data", "--runs", "--device",
+            "--cpu-slots", "--threads", "--step-timeout", "--tls-certificate", "--probe-timeout", "--missed-probes", "--bulk-transfer", "--bulk-port" })
+            Assert.Contains(flag + " <", output);
+        Assert.Contains("[default: 1] [env: ORLEANS_GAN_Silo__CpuSlots]", output);
+        Assert.Contains("[default: http://127.0.0.1:8080] [env: ORLEANS_GAN_Silo__HttpUrl]", output);
+        Assert.DoesNotContain("Application started", output);
     }
 }
