@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Orleans.Dashboard;
 using Orleans.Gan.Silo;
 using Orleans.Gan.Silo.Telemetry;
 using Orleans.Gan.Silo.Web;
@@ -17,6 +18,8 @@ var (settings, slotDevices, kernelNote) = BadSetting.ExitOn(() =>
 });
 builder.WebHost.UseUrls(settings.HttpUrl);
 builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss.fff "));
+// Every poll of the dashboard and every scrape would otherwise log two lines.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings, slotDevices));
 builder.Services.AddSiloMetrics(settings);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -27,6 +30,8 @@ app.Services.GetRequiredService<Orleans.Gan.Grains.Exchange.IBulkTransfer>();
 app.MapGet("/healthz", () => Results.Ok(new { silo = settings.Name, slots = slotDevices }));
 app.MapPrometheusScrapingEndpoint();
 app.MapFacesPage(settings.RunsDirectory);
+if (settings.Dashboard)
+    app.MapOrleansDashboard(routePrefix: "/dashboard");
 if (kernelNote is not null)
     app.Logger.LogWarning("{Note}", kernelNote);
 app.Logger.LogInformation("Silo {Name} offers worker slots on {Slots} with {Threads} torch threads; HTTP on {Url}", settings.Name,

@@ -45,9 +45,11 @@ public static class SiloCommandLine
             + $"[env: ORLEANS_GAN_{SiloSettings.Section}__{property.Name}]";
         Option option = property.PropertyType == typeof(int) ? new Option<int>(flag)
             : property.PropertyType == typeof(double) ? new Option<double>(flag)
+            // A value always follows the flag, as configuration's command-line reader expects: --dashboard false.
+            : property.PropertyType == typeof(bool) ? new Option<bool>(flag) { Arity = ArgumentArity.ExactlyOne }
             : new Option<string>(flag);
         option.Description = description;
-        option.HelpName = property.PropertyType == typeof(string) ? "TEXT" : "NUMBER";
+        option.HelpName = property.PropertyType == typeof(string) ? "TEXT" : property.PropertyType == typeof(bool) ? "true|false" : "NUMBER";
         return option;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Orleans.Configuration;
 using Orleans.Connections.Security;
+using Orleans.Dashboard;
 using Orleans.Gan.Contracts;
 using Orleans.Gan.Grains.Exchange;
 using Orleans.Gan.Grains.Hosting;
@@ -60,6 +61,8 @@ public static class SiloConfiguration
             });
         }
 
+        if (settings.Dashboard)
+            silo.AddDashboard();
         silo.AddGanTraining(o =>
         {
             o.DataDirectory = settings.DataDirectory;

@@ -74,6 +74,9 @@ public sealed class SiloSettings
     [Description("The TCP port of the socket side path, on the advertised address; 0 takes any free port.")]
     public int BulkPort { get; set; }
 
+    [Description("Serve the Orleans Dashboard (silos, grains, calls) at /dashboard on the HTTP endpoint: true or false.")]
+    public bool Dashboard { get; set; } = true;
+
     /// <summary>Command-line switches and the settings they set.</summary>
     public static Dictionary<string, string> CommandLineSwitches { get; } = new()
     {
@@ -98,6 +101,7 @@ public sealed class SiloSettings
         ["--missed-probes"] = $"{Section}:{nameof(MissedProbes)}",
         ["--bulk-transfer"] = $"{Section}:{nameof(BulkTransfer)}",
         ["--bulk-port"] = $"{Section}:{nameof(BulkPort)}",
+        ["--dashboard"] = $"{Section}:{nameof(Dashboard)}",
     };
 
     /// <summary>Throws naming the first setting out of range, before anything starts listening.</summary>

@@ -80,6 +80,38 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_run_started_from_a_weights_file_trains_on_from_its_G_and_D_as_the_single_process_loop_does()
+    {
+        // Another run's checkpoint, of another seed: weights no fresh network of this run's seed has.
+        var weights = await TrainOnCluster(Settings("init-source", workers: 1) with { Seed = 5 });
+        var settings = Settings("init-from", workers: 1) with { InitFrom = weights };
+        await RunToEnd(settings);
+
+        using var reference = TrainInProcess(settings);
+        var (cluster, _) = CheckpointFile.LoadNetworks(new RunFolder(ClusterFixture.RunsDirectory, settings.Run).LatestCheckpoint()!.Value.Path);
+        using (cluster)
+            Assert.Equal(Weights(reference.Networks), Weights(cluster));
+    }
+
+    [Fact]
+    public async Task A_run_started_from_a_generator_of_another_width_fails_naming_the_file()
+    {
+        var path = Path.Combine(ClusterFixture.Root, "narrow-netG.safetensors");
+        Directory.CreateDirectory(ClusterFixture.Root);
+        using (var narrow = GanNetworks.Create(GanModelConfig.Dcgan64 with { NoiseSize = 16, GeneratorFeatures = 4, DiscriminatorFeatures = 8 }, seed: 1))
+        using (var file = File.Create(path))
+            TorchSharp.PyBridge.Safetensors.SaveStateDict(file, narrow.Generator.state_dict());
+        var settings = Settings("init-narrow", workers: 1) with { InitFrom = path };
+        var coordinator = fixture.Cluster.GrainFactory.GetGrain<ICoordinatorGrain>(settings.Run);
+
+        await coordinator.Start(settings);
+        var status = await coordinator.WaitForEnd();
+
+        Assert.Equal(RunPhase.Failed, status.Phase);
+        Assert.Contains($"--init-from: {path} holds a dcgan64 (nz 16, ngf 4", status.Message);
+    }
+
+    [Fact]
     public async Task A_worker_builds_its_replica_on_the_device_it_is_dealt_and_refuses_one_its_silo_does_not_offer()
     {
         var settings = Settings("devices", workers: 1);
@@ -142,6 +174,8 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
     private static LocalTrainer TrainInProcess(RunSettings settings)
     {
         var trainer = new LocalTrainer(settings.ToTrainingConfig(), gradients: settings.GradientPrecision.ToCore());
+        if (settings.InitFrom is { } weights)
+            PretrainedWeights.Read(weights).LoadInto(trainer.Networks);
         var reader = OpenShard(settings, 0);
         for (long step = 0; step < Steps; step++)
         {

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Orleans.Gan.EndToEnd.Tests;
 
 /// <summary>
@@ -15,6 +17,7 @@ public sealed class SiloInputTests
     [InlineData("--silo-port 70000", "--silo-port must be a port from 1 to 65535")]
     [InlineData("--nmae silo-x", "Unrecognized command or argument '--nmae'")]
     [InlineData("--threads many", "Cannot parse argument 'many' for option '--threads'")]
+    [InlineData("--dashboard maybe", "Unrecognized command or argument 'maybe'")]
     public async Task A_bad_setting_or_a_missing_device_exits_2_naming_the_flag_without_a_stack_trace(string flags, string expected)
     {
         int port = ChildProcess.FreePort();
@@ -38,5 +41,24 @@ public sealed class SiloInputTests
         Assert.Contains("[default: 1] [env: ORLEANS_GAN_Silo__CpuSlots]", output);
         Assert.Contains("[default: http://127.0.0.1:8080] [env: ORLEANS_GAN_Silo__HttpUrl]", output);
         Assert.DoesNotContain("Application started", output);
+    }
+
+    [Fact]
+    public async Task The_dashboard_is_served_by_default_and_dashboard_false_turns_it_off()
+    {
+        foreach (var (flags, expected) in new[] { (Array.Empty<string>(), HttpStatusCode.OK), (["--dashboard", "false"], HttpStatusCode.NotFound) })
+        {
+            int http = ChildProcess.FreePort(), silo = ChildProcess.FreePort(), gateway = ChildProcess.FreePort();
+            string work = Path.Combine(Path.GetTempPath(), "orleans-gan-e2e", Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(work);
+            using var process = ChildProcess.Start("dotnet", [Binaries.Silo, "--http", $"http://127.0.0.1:{http}", "--silo-port", $"{silo}",
+                "--primary-silo-port", $"{silo}", "--gateway-port", $"{gateway}", "--data", work, "--runs", work, .. flags], work);
+            await process.WaitForPort(http, TimeSpan.FromSeconds(60));
+            using var client = new HttpClient();
+            var answer = await client.GetAsync($"http://127.0.0.1:{http}/dashboard/");
+            Assert.True(answer.StatusCode == expected, $"/dashboard/ with [{string.Join(' ', flags)}] answered {answer.StatusCode}:\n{process.Output}");
+            process.Kill();
+            Directory.Delete(work, recursive: true);
+        }
     }
 }

@@ -62,6 +62,17 @@ public sealed partial class ObservabilityTests(ObservedTrainingRun cluster) : IC
     }
 
     [Fact]
+    public async Task The_orleans_dashboard_in_headless_chromium_lists_the_grains_of_the_training_run()
+    {
+        // The dashboard's own page lists the activations by grain type, cluster-wide, while the run trains.
+        var dom = await HeadlessChromium.DumpDomAsync(cluster.SiloUrls[0] + "/dashboard/#/grains", cluster.Work, TimeSpan.FromSeconds(20));
+
+        Assert.Contains("Activations by Type", dom);
+        foreach (var grain in new[] { "CoordinatorGrain", "WorkerGrain", "SiloStageGrain", "DataShardGrain" })
+            Assert.True(dom.Contains(grain, StringComparison.Ordinal), $"{grain} is not on the dashboard:\n{dom}");
+    }
+
+    [Fact]
     public async Task The_faces_page_in_headless_chromium_loads_the_runs_newest_grid_and_is_saved_as_a_screenshot()
     {
         var page = cluster.SiloUrls[0] + "/";
