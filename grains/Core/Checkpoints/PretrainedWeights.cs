@@ -43,7 +43,8 @@ public sealed class PretrainedWeights
         var tensors = ReadTensors(path);
         if (tensors.ContainsKey(OurCheckpointKey))
         {
-            var (networks, state) = CheckpointFile.LoadNetworks(path);
+            var (loaded, state) = CheckpointFile.LoadNetworks(path);
+            using var networks = loaded;
             if (architecture is { } asked && asked != state.Config.Model.Architecture)
                 throw new CheckpointException($"{path} is a checkpoint of a {state.Config.Model.Describe()} model, not {Name(asked)}.",
                     CheckpointProblem.OtherNetworks);
@@ -159,8 +160,9 @@ public sealed class PretrainedWeights
             tensor.copy_(source[name].reshape(tensor.shape));
     }
 
+    /// <summary>Copies, which outlive the module they came from.</summary>
     private static Dictionary<string, Tensor> StateOf(TorchSharp.torch.nn.Module module) =>
-        module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
 
     private static string Name(GanArchitecture architecture) => architecture.ToString().ToLowerInvariant();
 
