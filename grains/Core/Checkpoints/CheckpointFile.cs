@@ -1,4 +1,5 @@
 using Orleans.Gan.Data;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -13,7 +14,9 @@ namespace Orleans.Gan.Core.Checkpoints;
 /// One safetensors file per checkpoint. G and D are stored under <c>generator.</c> and <c>discriminator.</c> followed by
 /// their state-dict names, so that PyTorch loads dcgan64 weights into its reference model after stripping the prefix.
 /// The Adam states (TorchSharp's own exact format) and the <see cref="CheckpointState"/> (JSON) are stored as uint8
-/// tensors beside them. Files are written with <see cref="AtomicFile"/>: a crash never leaves half a checkpoint.
+/// tensors beside them. Files are written with <see cref="AtomicFile"/>: a crash never leaves half a checkpoint. The
+/// state carries a checksum of all the other tensors, verified on every load: a flipped bit in a weight would
+/// otherwise load silently and train on, so it makes the file damaged, and the checkpoint before it is used.
 /// </summary>
 public static class CheckpointFile
 {
@@ -39,8 +42,9 @@ public static class CheckpointFile
             tensors[DiscriminatorPrefix + name] = tensor;
         tensors[GeneratorAdamKey] = Bytes(optimizers.Generator.save_state_dict);
         tensors[DiscriminatorAdamKey] = Bytes(optimizers.Discriminator.save_state_dict);
+        var checkedState = state with { ContentHash = ContentHash(tensors) };
         // Last in the file: a file cut short anywhere loses the state, so ReadState alone already refuses it.
-        tensors[StateKey] = tensor(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(state, Json)));
+        tensors[StateKey] = tensor(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(checkedState, Json)));
 
         AtomicFile.Write(path, stream => Safetensors.SaveStateDict(stream, tensors, leaveOpen: true));
     }
@@ -57,7 +61,7 @@ public static class CheckpointFile
     {
         using var scope = NewDisposeScope();
         var tensors = Open(path, keysToKeep: null);
-        var state = ParseState(path, tensors);
+        var state = Verified(path, tensors);
         if (state.Config.Model != networks.Config)
             throw new CheckpointException(
                 $"{path} holds a {state.Config.Model.Describe()} model; this run builds a {networks.Config.Describe()} model.",
@@ -80,7 +84,7 @@ public static class CheckpointFile
     {
         using var scope = NewDisposeScope();
         var tensors = Open(path, keysToKeep: null);
-        var state = ParseState(path, tensors);
+        var state = Verified(path, tensors);
         var networks = GanNetworks.Create(state.Config.Model, state.Config.Seed);
         try
         {
@@ -122,6 +126,32 @@ public static class CheckpointFile
         {
             throw new CheckpointException($"{path} has an unreadable {StateKey}: {e.Message}", inner: e);
         }
+    }
+
+    /// <summary>The state, once the tensors beside it are checked against the checksum it carries.</summary>
+    private static CheckpointState Verified(string path, Dictionary<string, Tensor> tensors)
+    {
+        var state = ParseState(path, tensors);
+        if (state.ContentHash is { } expected && ContentHash(tensors) is var actual && actual != expected)
+            throw new CheckpointException($"{path} is damaged: its tensors' checksum is {actual}, not the {expected} written with them.");
+        return state;
+    }
+
+    /// <summary>XxHash128 of every tensor but the state: names in ordinal order, each with its type, shape and bytes.</summary>
+    private static string ContentHash(Dictionary<string, Tensor> tensors)
+    {
+        using var scope = NewDisposeScope();
+        var hash = new XxHash128();
+        foreach (var name in tensors.Keys.Where(k => k != StateKey).Order(StringComparer.Ordinal))
+        {
+            var tensor = tensors[name].cpu().contiguous();
+            hash.Append(Encoding.UTF8.GetBytes(name));
+            hash.Append([(byte)tensor.dtype]);
+            foreach (long dimension in tensor.shape)
+                hash.Append(BitConverter.GetBytes(dimension));
+            hash.Append(tensor.bytes);
+        }
+        return Convert.ToHexStringLower(hash.GetCurrentHash());
     }
 
     private static void LoadWeights(Dictionary<string, Tensor> tensors, GanNetworks networks)

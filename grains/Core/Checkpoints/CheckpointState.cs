@@ -11,4 +11,7 @@ namespace Orleans.Gan.Core.Checkpoints;
 /// <param name="BatchInEpoch">The position in that epoch's shuffled order: batches already consumed.</param>
 /// <param name="Workers">How many workers shared each step; the global batch is Workers x BatchSize.</param>
 /// <param name="Plan">The rest of the run's settings; null in checkpoints written before they were stored.</param>
-public sealed record CheckpointState(TrainingConfig Config, long Step, int Epoch, int BatchInEpoch, int Workers, RunPlan? Plan = null);
+/// <param name="ContentHash">The checksum of every other tensor in the file (<see cref="CheckpointFile"/>); null in
+/// checkpoints written before it was stored, which are loaded unchecked.</param>
+public sealed record CheckpointState(TrainingConfig Config, long Step, int Epoch, int BatchInEpoch, int Workers, RunPlan? Plan = null,
+    string? ContentHash = null);

@@ -38,6 +38,25 @@ public sealed class NewestCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void A_flipped_byte_inside_a_weight_makes_the_checkpoint_damaged_and_the_one_before_is_loaded()
+    {
+        var flipped = folder.CheckpointPath(6);
+        FlipByteInside(flipped, "generator.main.3.weight");
+        var passedOver = new List<(string Path, CheckpointException Why)>();
+
+        var loaded = NewestCheckpoint.Load(folder, CheckpointFile.LoadNetworks, (path, why) => passedOver.Add((path, why)));
+
+        using (loaded!.Value.Loaded.Networks)
+            Assert.Equal((4L, folder.CheckpointPath(4)), (loaded.Value.Loaded.State.Step, loaded.Value.Path));
+        var (path, why) = Assert.Single(passedOver);
+        Assert.Equal(flipped, path);
+        Assert.Contains($"{flipped} is damaged: its tensors' checksum is", why.Message);
+        using var trainer = new LocalTrainer(config);
+        Assert.Equal(CheckpointProblem.Damaged,
+            Assert.Throws<CheckpointException>(() => CheckpointFile.Load(flipped, trainer.Networks, trainer.Optimizers)).Problem);
+    }
+
+    [Fact]
     public void When_every_checkpoint_is_damaged_the_error_names_each_file()
     {
         foreach (var (_, path) in folder.Checkpoints())
@@ -93,4 +112,16 @@ public sealed class NewestCheckpointTests : IDisposable
     }
 
     public void Dispose() => directory.Dispose();
+
+    /// <summary>Inverts one byte in the middle of <paramref name="tensor"/>'s data, found through the safetensors header.</summary>
+    private static void FlipByteInside(string path, string tensor)
+    {
+        var bytes = File.ReadAllBytes(path);
+        long headerLength = BitConverter.ToInt64(bytes, 0);
+        using var header = System.Text.Json.JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
+        var offsets = header.RootElement.GetProperty(tensor).GetProperty("data_offsets");
+        long begin = offsets[0].GetInt64(), end = offsets[1].GetInt64();
+        bytes[8 + headerLength + (begin + end) / 2] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+    }
 }
