@@ -41,6 +41,11 @@ public static class SiloConfiguration
             // ten (5 s probes, 3 missed); a slow probe answer is rare on a training cluster's network.
             o.ProbeTimeout = TimeSpan.FromSeconds(settings.ProbeTimeoutSeconds);
             o.NumMissedProbesLimit = settings.MissedProbes;
+            // A joining silo must reach every member that refreshed its I-am-alive lately, and gives up after about
+            // ten probe timeouts. With Orleans' 5-minute refresh, a silo restarted alone after the whole cluster died
+            // (as Kubernetes and Slurm restart them, one at a time) waited for the dead incarnations of the others and
+            // failed to start. Refreshed every few seconds, those go stale (two refreshes missed) within its window.
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(3);
         });
 
         var stepTimeout = TimeSpan.FromSeconds(settings.StepTimeoutSeconds);

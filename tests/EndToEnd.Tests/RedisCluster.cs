@@ -57,9 +57,8 @@ internal sealed class RedisCluster : IDisposable
 
     /// <summary>
     /// Starts killed silos again under their names and on their ports, as service managers restart them on their hosts:
-    /// each retires its dead incarnation at its address at once. All at once, since a silo joins only after reaching
-    /// every silo listed as active: one started alone waits for the others' dead incarnations, which no live silo is
-    /// left to declare dead.
+    /// each retires its dead incarnation at its address at once, and waits no longer than a few seconds for the others'
+    /// (SiloConfiguration's I-am-alive refresh), so they may come back together or one at a time.
     /// </summary>
     public async Task RestartSilosAsync(IEnumerable<Silo> killed)
     {

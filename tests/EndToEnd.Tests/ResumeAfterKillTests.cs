@@ -55,6 +55,32 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper output) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task After_every_silo_is_killed_silos_restarted_one_at_a_time_resume_the_run_and_it_completes()
+    {
+        cluster = await RedisCluster.StartAsync(work, "silo-a", "silo-b");
+        const int longer = 40;
+        var detached = await cluster.Client("train", "--run", "one-by-one", "--workers", "2", "--batch-size", "4", "--synthetic-faces", "44",
+            "--epochs", "100", "--max-steps", $"{longer}", "--checkpoint-every", "1", "--sample-every", "0", "--detach");
+        Assert.True(detached.ExitCode == 0, detached.Output + cluster.Logs);
+        await WaitForFile(Checkpoint("one-by-one", 2), TimeSpan.FromMinutes(3));
+
+        var killed = cluster.Silos.Values.ToList();
+        foreach (var silo in killed)
+            silo.Process.Kill();
+        var sinceKill = Stopwatch.StartNew();
+        // As a launcher restarts them: one, and only later the other.
+        await cluster.RestartSilosAsync([killed[1]]);
+        var firstUp = sinceKill.Elapsed;
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await cluster.RestartSilosAsync([killed[0]]);
+        await WaitForCompletion("one-by-one");
+
+        Assert.True(File.Exists(Checkpoint("one-by-one", longer)), cluster.Logs);
+        output.WriteLine($"{killed[1].Name} alone was up {firstUp.TotalSeconds:0.0} s after the kill; the run completed "
+            + $"{sinceKill.Elapsed.TotalSeconds:0.0} s after it");
+    }
+
     public void Dispose() => cluster?.Dispose();
 
     /// <summary>
