@@ -75,6 +75,14 @@ public sealed class LocalSiloCluster : IAsyncDisposable
             client.UseStaticClustering([.. silos.Select(s => s.Gateway)]);
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2));
+            // Silos that have just started on a loaded machine may take longer than one 5 s connection attempt to
+            // accept a client (seen once, at a load average of 6); a minute of retries costs nothing when they do not.
+            var giveUp = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+            client.UseConnectionRetryFilter(async (_, token) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), token);
+                return DateTime.UtcNow < giveUp;
+            });
         });
         var provider = services.BuildServiceProvider();
         foreach (var hosted in provider.GetServices<IHostedService>())
