@@ -40,8 +40,10 @@ public sealed class PretrainedWeights
     {
         if (!File.Exists(path))
             throw new CheckpointException($"No weights file at {path}.");
-        var tensors = ReadTensors(path);
-        if (tensors.ContainsKey(OurCheckpointKey))
+        var head = new byte[9];
+        using (var peek = File.OpenRead(path))
+            peek.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (IsSafetensors(head) && HoldsTrainingState(path))
         {
             var (loaded, state) = CheckpointFile.LoadNetworks(path);
             using var networks = loaded;
@@ -51,7 +53,7 @@ public sealed class PretrainedWeights
             return new PretrainedWeights(path, state.Config.Model, StateOf(networks.Generator), StateOf(networks.Discriminator));
         }
 
-        var generatorTensors = WithoutPrefix(tensors);
+        var generatorTensors = WithoutPrefix(ReadTensors(path, head));
         var model = Infer(path, generatorTensors, architecture);
         using var expected = GanNetworks.Create(model, seed: 0);
         Check(path, model, generatorTensors, expected.Generator.state_dict());
@@ -73,11 +75,26 @@ public sealed class PretrainedWeights
         }
     }
 
-    private static Dictionary<string, Tensor> ReadTensors(string path)
+    /// <summary>A safetensors file starts with its header's length (8 bytes) and the header's JSON.</summary>
+    private static bool IsSafetensors(byte[] head) => head[8] == (byte)'{';
+
+    /// <summary>Whether a safetensors file is one of our checkpoints; reads that one tensor, not the weights.</summary>
+    private static bool HoldsTrainingState(string path)
     {
-        var head = new byte[9];
-        using (var peek = File.OpenRead(path))
-            peek.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return Safetensors.LoadStateDict(stream, keysToKeep: [OurCheckpointKey]).ContainsKey(OurCheckpointKey);
+        }
+        catch (Exception e)
+        {
+            throw new CheckpointException($"{path} could not be read as weights: {e.Message}", inner: e);
+        }
+    }
+
+    /// <param name="head">The file's first 9 bytes, which tell its format.</param>
+    private static Dictionary<string, Tensor> ReadTensors(string path, byte[] head)
+    {
         try
         {
             if (head is [0x50, 0x4B, 0x03, 0x04, ..])
@@ -87,7 +104,7 @@ public sealed class PretrainedWeights
                 var table = PyTorchUnpickler.UnpickleStateDict(stream);
                 return table.Cast<DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (Tensor)e.Value!);
             }
-            if (head[8] == (byte)'{')
+            if (IsSafetensors(head))
             {
                 using var stream = File.OpenRead(path);
                 return Safetensors.LoadStateDict(stream);

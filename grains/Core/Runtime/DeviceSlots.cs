@@ -20,9 +20,6 @@ public static class DeviceSlots
             ? null
             : $"--device must be {Choices} (N a GPU number from 0), not '{device}'.";
 
-    /// <summary>Whether a slot's device is a GPU.</summary>
-    public static bool IsGpu(string device) => device.StartsWith("cuda", StringComparison.Ordinal);
-
     /// <summary>
     /// The slots' devices: every GPU for <c>auto</c> (the CPU's slots when there is none) or <c>cuda</c>, one GPU for
     /// <c>cuda:N</c>, <paramref name="cpuSlots"/> CPU slots for <c>cpu</c>. Throws naming the flag when the GPUs asked

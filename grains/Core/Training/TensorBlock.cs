@@ -95,9 +95,8 @@ public sealed class TensorBlock
         int offset = 0;
         foreach (var tensor in source)
         {
-            var readable = tensor.dtype == elementType && tensor.device_type == DeviceType.CPU && tensor.is_contiguous()
-                ? tensor
-                : tensor.to(elementType, CPU).contiguous();
+            // On the CPU here: tensors elsewhere went through the staging buffers above.
+            var readable = tensor.dtype == elementType && tensor.is_contiguous() ? tensor : tensor.to(elementType).contiguous();
             var bytes = readable.bytes;
             bytes.CopyTo(buffer[offset..]);
             offset += bytes.Length;
@@ -124,7 +123,7 @@ public sealed class TensorBlock
         foreach (var target in targets)
         {
             var slice = data.Slice(offset, checked((int)(target.numel() * sizeof(float))));
-            if (target.device_type == DeviceType.CPU && target.is_contiguous())
+            if (target.is_contiguous())
             {
                 slice.CopyTo(target.bytes);
             }
