@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Security.Cryptography;
 using Orleans.Gan.Tests.Shared;
 
@@ -67,7 +66,7 @@ public sealed class WeightsAndDatasetTests : IDisposable
     [Fact]
     public async Task A_zip_that_is_not_CelebA_is_kept_as_bad_naming_both_sums_and_a_good_partition_file_is_kept()
     {
-        var zip = SmallZip();
+        var zip = TestZip.WithOneImage(10_000);
         using var server = new FileServer(new() { ["img_align_celeba.zip"] = zip, ["list_eval_partition.txt"] = "000001.jpg 0\n"u8.ToArray() });
         var output = Path.Combine(work, "celeba");
 
@@ -78,17 +77,6 @@ public sealed class WeightsAndDatasetTests : IDisposable
         Assert.Equal(zip, File.ReadAllBytes(Path.Combine(output, "img_align_celeba.zip.bad")));
         Assert.False(File.Exists(Path.Combine(output, "img_align_celeba.zip")));
         Assert.False(File.Exists(Path.Combine(output, "img_align_celeba.zip.part")));
-    }
-
-    private static byte[] SmallZip()
-    {
-        using var stream = new MemoryStream();
-        using (var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            using var entry = archive.CreateEntry("img_align_celeba/000001.jpg").Open();
-            entry.Write(RandomNumberGenerator.GetBytes(10_000));
-        }
-        return stream.ToArray();
     }
 
     private static int PngWidth(string file) => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(File.ReadAllBytes(file).AsSpan(16));

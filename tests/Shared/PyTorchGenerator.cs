@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Orleans.Gan.Tests.Shared;
 
 /// <summary>
@@ -8,8 +6,6 @@ namespace Orleans.Gan.Tests.Shared;
 /// </summary>
 internal sealed class PyTorchGenerator
 {
-    public const string Python = "/usr/bin/python3";
-
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     private PyTorchGenerator(string folder) => Folder = folder;
@@ -26,25 +22,8 @@ internal sealed class PyTorchGenerator
     /// <summary>Writes the files into <paramref name="folder"/>; fails the test, saying what to install, without python3-torch.</summary>
     public static PyTorchGenerator Save(string folder, string model, int generatorFeatures)
     {
-        if (!File.Exists(Python))
-            Assert.Fail($"{Python} is missing; loading a PyTorch generator is checked against PyTorch itself: apt-get install -y python3-torch.");
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { System.IO.Path.Combine(RepositoryRoot.Path, "tests", "pytorch", "save_generator.py"), folder, model, $"{generatorFeatures}" })
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"save_generator.py did not finish within {Timeout.TotalMinutes} minutes.");
-        }
-        if (process.ExitCode != 0)
-        {
-            Assert.Fail(error.Result.Contains("No module named 'torch'", StringComparison.Ordinal)
-                ? $"torch is missing for {Python}: apt-get install -y python3-torch."
-                : $"save_generator.py exited with {process.ExitCode}: {error.Result}");
-        }
+        DebianPython.Run(System.IO.Path.Combine(RepositoryRoot.Path, "tests", "pytorch", "save_generator.py"), [folder, model, $"{generatorFeatures}"],
+            Timeout, ("torch", "python3-torch"));
         return new PyTorchGenerator(folder);
     }
 

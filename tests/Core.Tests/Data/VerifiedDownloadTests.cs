@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Security.Cryptography;
 using Orleans.Gan.Data.Download;
 using Orleans.Gan.Tests.Shared;
@@ -74,14 +73,7 @@ public sealed class VerifiedDownloadTests
 
     private static (byte[] Zip, ExpectedFile Expected) SmallZip()
     {
-        using var stream = new MemoryStream();
-        using (var archive = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            var entry = archive.CreateEntry("img_align_celeba/000001.jpg", CompressionLevel.NoCompression);
-            using var content = entry.Open();
-            content.Write(RandomNumberGenerator.GetBytes(50_000));
-        }
-        var zip = stream.ToArray();
+        var zip = TestZip.WithOneImage(50_000);
         return (zip, new ExpectedFile("faces.zip", Convert.ToHexStringLower(MD5.HashData(zip)), IsZip: true));
     }
 
