@@ -44,6 +44,7 @@ public sealed class CoordinatorGrain(
     private GanNetworks? master;
     private GanOptimizers? optimizers;
     private NetworkBlocks? blocks;
+    private DiscriminatorUndo? discriminatorUndo;
     private SampleQualityProbe? quality;
     private WorkerRoster? workers;
     private readonly GradientSum gradientSum = new(), statisticsSum = new();
@@ -180,7 +181,7 @@ public sealed class CoordinatorGrain(
         {
             var stepsPerEpoch = await PrepareAsync(run);
             await TrainAsync(run, folder, stepsPerEpoch, stop);
-            status = status with { Phase = stop.IsCancellationRequested ? RunPhase.Stopped : RunPhase.Completed, Message = null };
+            status = status with { Phase = status.Step < status.TotalSteps ? RunPhase.Stopped : RunPhase.Completed, Message = null };
             logger.LogInformation("Run {Run} {Phase} at step {Step}", Run, status.Phase, status.Step);
         }
         catch (Exception e)
@@ -219,6 +220,7 @@ public sealed class CoordinatorGrain(
         master = GanNetworks.Create(config.Model, config.Seed);
         optimizers = new GanOptimizers(master, config);
         blocks = new NetworkBlocks(master);
+        discriminatorUndo = new DiscriminatorUndo(optimizers.Discriminator, blocks.DiscriminatorParameters);
         generatorSet = new byte[blocks.GeneratorSetByteCount];
         discriminatorParameters[0] = new byte[blocks.DiscriminatorParameters.ByteCount];
         discriminatorParameters[1] = new byte[blocks.DiscriminatorParameters.ByteCount];
@@ -302,30 +304,12 @@ public sealed class CoordinatorGrain(
             clock.Restart();
             int epoch = (int)(step / stepsPerEpoch), batchInEpoch = (int)(step % stepsPerEpoch);
 
-            await workers!.RebalanceAsync();
-            var generatorOffer = OfferGeneratorSet(step);
-            // D as the last step's phase 2 offered it: stages that fetched it then hold it still.
-            var discriminatorBefore = discriminatorOffer ??= OfferDiscriminator();
-            StageDiscriminatorRequest DiscriminatorPhase(int[] indices) => new(step, epoch, batchInEpoch, generatorOffer, discriminatorBefore, indices, precision);
-            var fanOut = Stopwatch.StartNew();
-            var discriminator = await workers.CallStagesAsync($"step {step}, D phase",
-                (stage, indices) => FetchSumAsync(stage.ComputeDiscriminatorGradients(DiscriminatorPhase(indices))));
-            var discriminatorFanOut = fanOut.Elapsed;
-            var optimizer = Stopwatch.StartNew();
-            blocks!.DiscriminatorParameters.WriteGradients(Mean(discriminator, blocks.DiscriminatorParameters));
-            optimizers!.StepDiscriminator();
-            optimizer.Stop();
-            var newDiscriminator = discriminatorOffer = OfferDiscriminator();
-
-            fanOut.Restart();
-            // A worker moved in this phase has not seen the step's D phase; it redoes it on the same weights first.
-            var generator = await workers.CallStagesAsync($"step {step}, G phase",
-                (stage, indices) => FetchSumAsync(stage.ComputeGeneratorGradients(new StageGeneratorRequest(step, newDiscriminator, indices, precision))),
-                catchUp: (stage, indices) => stage.ComputeDiscriminatorGradients(DiscriminatorPhase(indices)));
-            var generatorFanOut = fanOut.Elapsed;
+            if (await TakePhasesAsync(step, epoch, batchInEpoch, precision, stop) is not { } sums)
+                break;
+            var (discriminator, generator, discriminatorFanOut, generatorFanOut, optimizer) = sums;
             optimizer.Start();
-            blocks.GeneratorParameters.WriteGradients(Mean(generator, blocks.GeneratorParameters));
-            optimizers.StepGenerator();
+            blocks!.GeneratorParameters.WriteGradients(Mean(generator, blocks.GeneratorParameters));
+            optimizers!.StepGenerator();
             statisticsSum.Reset(blocks.StatisticsByteCount / sizeof(float));
             foreach (var part in generator)
                 statisticsSum.Add(part.Sum.Statistics, WirePrecision.Float32, part.Sum.Workers.Length);
@@ -344,7 +328,7 @@ public sealed class CoordinatorGrain(
                 Step = step,
                 Epoch = (int)(step / stepsPerEpoch),
                 Metrics = stepMetrics,
-                ImagesPerSecond = workers.Count * run.BatchSize / clock.Elapsed.TotalSeconds,
+                ImagesPerSecond = workers!.Count * run.BatchSize / clock.Elapsed.TotalSeconds,
                 LastStep = new StepBreakdown(phases.DataWait.TotalSeconds, phases.Compute.TotalSeconds, phases.Exchange.TotalSeconds,
                     phases.Optimizer.TotalSeconds, sent + received),
             };
@@ -361,9 +345,67 @@ public sealed class CoordinatorGrain(
                 WriteCheckpoint(folder, run, step, stepsPerEpoch);
             DelayDeactivation(TimeSpan.FromMinutes(30));
         }
-        if (stop.IsCancellationRequested && step > 0)
+        // Stopped before the end: the stop checkpoint.
+        if (step < status.TotalSteps && step > 0)
             WriteCheckpoint(folder, run, step, stepsPerEpoch);
     }
+
+    /// <summary>
+    /// The step's two phases: D's gradients from every worker, D's Adam step, then G's gradients through the new D.
+    /// Returns null, with the master as it was before the step, when the step cannot finish because every silo is
+    /// leaving at once (scancel, a deleted StatefulSet): its workers have nowhere to go, so the step is not taken, and the
+    /// stop checkpoint is of the last whole step.
+    /// </summary>
+    private async Task<PhaseSums?> TakePhasesAsync(long step, int epoch, int batchInEpoch, GradientPrecision precision, CancellationToken stop)
+    {
+        byte[] discriminatorBeforeValues = [];
+        bool discriminatorStepped = false;
+        try
+        {
+            await workers!.RebalanceAsync();
+            var generatorOffer = OfferGeneratorSet(step);
+            // D as the last step's phase 2 offered it: stages that fetched it then hold it still.
+            var discriminatorBefore = discriminatorOffer ??= OfferDiscriminator();
+            discriminatorBeforeValues = discriminatorParameters[discriminatorVersion % 2];
+            StageDiscriminatorRequest DiscriminatorPhase(int[] indices) => new(step, epoch, batchInEpoch, generatorOffer, discriminatorBefore, indices, precision);
+            var fanOut = Stopwatch.StartNew();
+            // Read only, so it overlaps the fan-out.
+            var undoCaptured = Task.Run(discriminatorUndo!.Capture);
+            var discriminator = await workers.CallStagesAsync($"step {step}, D phase",
+                (stage, indices) => FetchSumAsync(stage.ComputeDiscriminatorGradients(DiscriminatorPhase(indices))));
+            var discriminatorFanOut = fanOut.Elapsed;
+            await undoCaptured;
+            var optimizer = Stopwatch.StartNew();
+            blocks!.DiscriminatorParameters.WriteGradients(Mean(discriminator, blocks.DiscriminatorParameters));
+            optimizers!.StepDiscriminator();
+            discriminatorStepped = true;
+            optimizer.Stop();
+            var newDiscriminator = discriminatorOffer = OfferDiscriminator();
+
+            fanOut.Restart();
+            // A worker moved in this phase has not seen the step's D phase; it redoes it on the same weights first.
+            var generator = await workers.CallStagesAsync($"step {step}, G phase",
+                (stage, indices) => FetchSumAsync(stage.ComputeGeneratorGradients(new StageGeneratorRequest(step, newDiscriminator, indices, precision))),
+                catchUp: (stage, indices) => stage.ComputeDiscriminatorGradients(DiscriminatorPhase(indices)));
+            return new PhaseSums(discriminator, generator, discriminatorFanOut, fanOut.Elapsed, optimizer);
+        }
+        catch (Exception e) when (Leaving(stop))
+        {
+            if (discriminatorStepped)
+                discriminatorUndo!.Restore(discriminatorBeforeValues);
+            discriminatorOffer = null;
+            logger.LogWarning("Run {Run}: step {Step} cannot finish while this silo leaves ({Reason}); the run goes on from step {Step}",
+                Run, step, e.Message, step);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Whether the run is being stopped: by <c>client stop</c>, or by this silo leaving the cluster, which membership
+    /// may show before Orleans deactivates this grain.
+    /// </summary>
+    private bool Leaving(CancellationToken stop) =>
+        stop.IsCancellationRequested || membership.CurrentSnapshot.GetSiloStatus(localSilo.SiloAddress).IsTerminating();
 
     /// <summary>The master's generator set, read into the buffer kept for it and offered to the stages for this step.</summary>
     private BulkTicket OfferGeneratorSet(long step)
@@ -414,6 +456,10 @@ public sealed class CoordinatorGrain(
     private string DiscriminatorKey => $"{Run}/coordinator/discriminator";
 
     private sealed record FetchedSum(StageSum Sum, BulkData Gradients);
+
+    /// <summary>A step's sums from both phases, how long each fan-out took, and the time spent in D's Adam step so far.</summary>
+    private sealed record PhaseSums(
+        IReadOnlyList<FetchedSum> Discriminator, IReadOnlyList<FetchedSum> Generator, TimeSpan DiscriminatorFanOut, TimeSpan GeneratorFanOut, Stopwatch Optimizer);
 
     private void WriteGrid(RunFolder folder, long seed, long step)
     {
