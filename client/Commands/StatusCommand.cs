@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Orleans.Gan.Client.Commands;
 
-/// <summary><c>client status RUN</c>: one run's status as a table.</summary>
+/// <summary><c>client status RUN [--wait]</c>: one run's status as a table, or its progress until it ends.</summary>
 internal sealed class StatusCommand
 {
     private readonly ClusterConnectionOptions cluster = new();
@@ -15,18 +15,31 @@ internal sealed class StatusCommand
             + "Required: the cluster keeps no list of runs yet.",
     }.RunName();
 
+    private readonly Option<bool> wait = new("--wait")
+    {
+        Description = "Show the run's progress until it ends, then exit as 'client train' does: 0 when it completed or "
+            + "was stopped, 1 when it failed. For scripts that started it with 'client train --detach'.",
+    };
+
     public Command Build()
     {
-        var command = new Command("status", "Show a run's phase, progress, latest metrics and faces grid.") { run };
+        var command = new Command("status", "Show a run's phase, progress, latest metrics and faces grid.") { run, wait };
         cluster.AddTo(command);
         command.SetAction((parseResult, cancellationToken) => ClusterSession.RunAsync(
             cluster,
             parseResult,
-            client => ShowAsync(client.GetGrain<ICoordinatorGrain>(parseResult.GetRequiredValue(run))),
+            client => ShowAsync(client.GetGrain<ICoordinatorGrain>(parseResult.GetRequiredValue(run)), parseResult.GetRequiredValue(run),
+                parseResult.GetValue(wait), cancellationToken),
             cancellationToken,
             retry: true));
         return command;
     }
 
-    private static async Task<int> ShowAsync(ICoordinatorGrain coordinator) => RunStatusTable.Show(await coordinator.GetStatus());
+    private static async Task<int> ShowAsync(ICoordinatorGrain coordinator, string runName, bool waitForEnd, CancellationToken cancellationToken)
+    {
+        RunStatus current = await coordinator.GetStatus();
+        return waitForEnd && current.Phase != RunPhase.Unknown
+            ? await RunToEnd.WatchAsync(coordinator, runName, current, cancellationToken)
+            : RunStatusTable.Show(current);
+    }
 }

@@ -294,44 +294,10 @@ internal sealed class TrainCommand
             : $"Continuing run [bold]{Markup.Escape(runName)}[/] after step {started.Step}: {Markup.Escape(describe(started))}.");
         if (detached)
         {
-            Console.WriteLine($"Watch it with: client status {runName}    Stop it with: client stop {runName}");
+            Console.WriteLine($"Watch it with: client status {runName} --wait    Stop it with: client stop {runName}");
             return ExitCodes.Success;
         }
 
-        RunStatus final;
-        try
-        {
-            final = await TrainingProgressView.ShowAsync(new RunWatcher(coordinator, runName), started, cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            Console.WriteLine($"Stopped watching. Run '{runName}' goes on in the cluster; "
-                + $"check it with: client status {runName}    stop it with: client stop {runName}");
-            return ExitCodes.Success;
-        }
-
-        return Report(final);
-    }
-
-    private static int Report(RunStatus final)
-    {
-        switch (final.Phase)
-        {
-            case RunPhase.Completed:
-                AnsiConsole.Write(RunStatusTable.Create(final, $"Run {final.Run} completed"));
-                return ExitCodes.Success;
-            case RunPhase.Stopped:
-                AnsiConsole.Write(RunStatusTable.Create(final, $"Run {final.Run} stopped"));
-                Console.WriteLine($"The run was stopped before its end; continue it from its newest checkpoint with: "
-                    + $"client train --resume {final.Run}");
-                return ExitCodes.Success;
-            case RunPhase.Failed:
-                ConsoleMessages.Error($"Run '{final.Run}' failed: {StatusFormat.Optional(final.Message)}");
-                return ExitCodes.Failure;
-            default:
-                ConsoleMessages.Error($"The coordinator no longer knows run '{final.Run}' (its silo may have restarted). "
-                    + $"Continue it from its newest checkpoint with: client train --resume {final.Run}");
-                return ExitCodes.Failure;
-        }
+        return await RunToEnd.WatchAsync(coordinator, runName, started, cancellationToken);
     }
 }
