@@ -11,11 +11,13 @@ internal sealed class ChildProcess : IDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
 
-    private ChildProcess(string file, IEnumerable<string> arguments, string workingDirectory)
+    private ChildProcess(string file, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -33,12 +35,15 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
-    public static ChildProcess Start(string file, IEnumerable<string> arguments, string workingDirectory) => new(file, arguments, workingDirectory);
+    /// <param name="environment">Variables set for the process on top of this one's.</param>
+    public static ChildProcess Start(string file, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null) =>
+        new(file, arguments, workingDirectory, environment);
 
     /// <summary>Runs to the end and returns the exit code and everything printed.</summary>
-    public static async Task<(int ExitCode, string Output)> Run(string file, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout)
+    public static async Task<(int ExitCode, string Output)> Run(
+        string file, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var child = Start(file, arguments, workingDirectory);
+        using var child = Start(file, arguments, workingDirectory, environment);
         using var cancel = new CancellationTokenSource(timeout);
         await child.process.WaitForExitAsync(cancel.Token);
         child.process.WaitForExit();
@@ -50,6 +55,32 @@ internal sealed class ChildProcess : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A port free now, and the one after it: the base of a port range for two silos that offset their ports.</summary>
+    public static int FreePortPair()
+    {
+        while (true)
+        {
+            int port = FreePort();
+            if (port < IPEndPoint.MaxPort && IsFree(port + 1))
+                return port;
+        }
+    }
+
+    /// <summary>Whether a port can be listened on, on every interface.</summary>
+    public static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Any, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     public async Task WaitForPort(int port, TimeSpan timeout)

@@ -119,9 +119,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper output) : IDisposable
     private string Checkpoint(string run, long step) =>
         Path.Combine(cluster!.RunsDirectory, run, "checkpoints", $"step-{step:D8}.safetensors");
 
-    private IEnumerable<long> Checkpoints(string run) =>
-        Directory.GetFiles(Path.Combine(cluster!.RunsDirectory, run, "checkpoints"), "step-*.safetensors")
-            .Select(path => long.Parse(Path.GetFileNameWithoutExtension(path)["step-".Length..]));
+    private IEnumerable<long> Checkpoints(string run) => CheckpointSteps.Of(cluster!.RunsDirectory, run);
 
     /// <summary>Checkpoints are renamed into place whole, so once the name exists the file is complete.</summary>
     private static async Task WaitForFile(string path, TimeSpan timeout)
