@@ -16,8 +16,9 @@ public static class SiloConfiguration
     /// and callers see only a misleading SiloUnavailableException, so leave ample room.</summary>
     public const int MaxMessageBodySize = 512 * 1024 * 1024;
 
+    /// <param name="pod">The Kubernetes pod the silo runs in, when Kubernetes hosting is on; <paramref name="settings"/> already carry its name and address.</param>
     /// <param name="slotDevices">The devices of the worker slots this silo offers, from <see cref="TorchSetup"/>.</param>
-    public static void Configure(ISiloBuilder silo, SiloSettings settings, IReadOnlyList<string> slotDevices)
+    public static void Configure(ISiloBuilder silo, SiloSettings settings, KubernetesPod? pod, IReadOnlyList<string> slotDevices)
     {
         silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
         silo.Configure<SiloOptions>(o => o.SiloName = settings.Name);
@@ -33,6 +34,12 @@ public static class SiloConfiguration
         {
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort,
                 new IPEndPoint(IPAddress.Loopback, settings.PrimarySiloPort), settings.ServiceId, settings.ClusterId);
+        }
+        if (pod is not null)
+        {
+            // Labels the pod with the cluster's ids and declares dead the silos whose pods are gone (at start, and as
+            // Kubernetes deletes them) without waiting for missed probes; membership itself stays in Redis.
+            silo.UseKubernetesHosting();
         }
 
         silo.Configure<ClusterMembershipOptions>(o =>

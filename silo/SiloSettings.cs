@@ -26,6 +26,9 @@ public sealed class SiloSettings
     [Description("The StackExchange.Redis connection string, with --clustering redis.")]
     public string? Redis { get; set; }
 
+    [Description("Orleans' Kubernetes hosting: the silo takes its name, address and ids from its pod (POD_NAME, POD_NAMESPACE, POD_IP, ORLEANS_CLUSTER_ID, ORLEANS_SERVICE_ID) and silos whose pods are gone are declared dead. auto (on in a pod that sets POD_NAME or POD_IP), true or false; needs --clustering redis.")]
+    public string Kubernetes { get; set; } = "auto";
+
     [Description("The port silos talk to each other on.")]
     public int SiloPort { get; set; } = 11111;
 
@@ -85,6 +88,7 @@ public sealed class SiloSettings
         ["--service-id"] = $"{Section}:{nameof(ServiceId)}",
         ["--clustering"] = $"{Section}:{nameof(Clustering)}",
         ["--redis"] = $"{Section}:{nameof(Redis)}",
+        ["--kubernetes"] = $"{Section}:{nameof(Kubernetes)}",
         ["--silo-port"] = $"{Section}:{nameof(SiloPort)}",
         ["--gateway-port"] = $"{Section}:{nameof(GatewayPort)}",
         ["--primary-silo-port"] = $"{Section}:{nameof(PrimarySiloPort)}",
@@ -104,6 +108,17 @@ public sealed class SiloSettings
         ["--dashboard"] = $"{Section}:{nameof(Dashboard)}",
     };
 
+    /// <summary>
+    /// These settings with the name, address and ids that Orleans' Kubernetes hosting gives the silo in
+    /// <paramref name="pod"/>, which win over configured ones there: Orleans refuses a silo named otherwise than its pod.
+    /// </summary>
+    public SiloSettings InPod(KubernetesPod pod)
+    {
+        (Name, AdvertisedAddress) = (pod.Name, pod.Address);
+        (ClusterId, ServiceId) = (pod.ClusterId ?? ClusterId, pod.ServiceId ?? ServiceId);
+        return this;
+    }
+
     /// <summary>Throws naming the first setting out of range, before anything starts listening.</summary>
     public SiloSettings Validate()
     {
@@ -118,6 +133,8 @@ public sealed class SiloSettings
             throw new ArgumentException($"--clustering must be 'localhost' or 'redis', not '{Clustering}'.");
         if (Clustering == "redis" && string.IsNullOrWhiteSpace(Redis))
             throw new ArgumentException("--clustering redis needs --redis with a connection string.");
+        if (Kubernetes is not ("auto" or "true" or "false"))
+            throw new ArgumentException($"--kubernetes must be auto, true or false, not '{Kubernetes}'.");
         if (Core.Runtime.DeviceSlots.Validate(Device) is { } badDevice)
             throw new ArgumentException(badDevice);
         if (CpuSlots is < 1 or > 64)

@@ -35,7 +35,7 @@ public sealed class SiloInputTests
         var (exitCode, output) = await ChildProcess.Run("dotnet", [Binaries.Silo, "--help"], Path.GetTempPath(), TimeSpan.FromMinutes(1));
 
         Assert.True(exitCode == 0, $"exit code {exitCode}:\n{output}");
-        foreach (var flag in new[] { "--name", "--clustering", "--redis", "--silo-port", "--gateway-port", "--http", "--data", "--runs", "--device",
+        foreach (var flag in new[] { "--name", "--clustering", "--redis", "--kubernetes", "--silo-port", "--gateway-port", "--http", "--data", "--runs", "--device",
             "--cpu-slots", "--threads", "--step-timeout", "--tls-certificate", "--probe-timeout", "--missed-probes", "--bulk-transfer", "--bulk-port" })
             Assert.Contains(flag + " <", output);
         Assert.Contains("[default: 1] [env: ORLEANS_GAN_Silo__CpuSlots]", output);
