@@ -42,6 +42,31 @@ public sealed class SlurmJobTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_that_fails_on_a_Redis_of_the_users_fails_its_job_with_the_clients_exit_code_1()
+    {
+        int redisPort = ChildProcess.FreePort();
+        using var redis = ChildProcess.Start(InstalledTool.Require("/usr/bin/redis-server", "redis-server"),
+            ["--port", $"{redisPort}", "--bind", "127.0.0.1", "--requirepass", "users-own", "--save", "", "--appendonly", "no"], work);
+        await redis.WaitForPort(redisPort, RedisCluster.StartTimeout);
+        var missing = Path.Combine(work, "no-such-dataset");
+        var job = await SubmitAsync(new()
+        {
+            ["RUN"] = "slurm-failed",
+            ["ORLEANS_GAN_REDIS"] = $"127.0.0.1:{redisPort},password=users-own",
+            ["TRAIN_ARGS"] = $"--model tutorial28 --batch-size 8 --dataset {missing}",
+        });
+
+        var (state, exitCode) = await Slurm.WaitForEndAsync(job, JobTimeout);
+
+        var output = JobOutput(job);
+        Assert.True(state == "FAILED" && exitCode == "1:0", $"Job {job} ended {state} with {exitCode}:\n{output}");
+        Assert.Contains("Run 'slurm-failed' failed", output);
+        Assert.Contains(missing, output);
+        Assert.DoesNotContain("Redis for this job", output);
+        Assert.DoesNotContain("users-own", output);
+    }
+
+    [Fact]
     public async Task Scancel_mid_run_leaves_the_stop_checkpoint_and_a_later_job_resumes_from_it()
     {
         var job = await SubmitAsync(new() { ["RUN"] = "slurm-cancelled", ["TRAIN_ARGS"] = "--model tutorial28 --batch-size 8 --synthetic-faces 800 --sample-every 0 --checkpoint-every 0" });
