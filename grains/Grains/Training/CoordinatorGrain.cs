@@ -394,8 +394,8 @@ public sealed class CoordinatorGrain(
             if (discriminatorStepped)
                 discriminatorUndo!.Restore(discriminatorBeforeValues);
             discriminatorOffer = null;
-            logger.LogWarning("Run {Run}: step {Step} cannot finish while this silo leaves ({Reason}); the run goes on from step {Step}",
-                Run, step, e.Message, step);
+            logger.LogWarning("Run {Run}: step {Step} cannot finish while this silo leaves ({Reason}); it is not taken, and the run goes on from it",
+                Run, step, e.Message);
             return null;
         }
     }
