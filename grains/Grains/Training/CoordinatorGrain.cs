@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Gan.Contracts;
@@ -30,6 +31,7 @@ public sealed class CoordinatorGrain(
     IClusterMembershipService membership,
     ISiloMetadataCache siloMetadata,
     ILocalSiloDetails localSilo,
+    IHostApplicationLifetime lifetime,
     IBulkTransfer bulk,
     IOptions<TrainingHostOptions> options,
     GanMetrics metrics,
@@ -401,11 +403,13 @@ public sealed class CoordinatorGrain(
     }
 
     /// <summary>
-    /// Whether the run is being stopped: by <c>client stop</c>, or by this silo leaving the cluster, which membership
-    /// may show before Orleans deactivates this grain.
+    /// Whether the run is being stopped: by <c>client stop</c>, or by this silo leaving the cluster. A SIGTERM shows
+    /// first in the host's stopping token, before Orleans changes this silo's status or deactivates this grain, and
+    /// before the other silos, stopped at the same moment, fail this step's calls.
     /// </summary>
     private bool Leaving(CancellationToken stop) =>
-        stop.IsCancellationRequested || membership.CurrentSnapshot.GetSiloStatus(localSilo.SiloAddress).IsTerminating();
+        stop.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested
+        || membership.CurrentSnapshot.GetSiloStatus(localSilo.SiloAddress).IsTerminating();
 
     /// <summary>The master's generator set, read into the buffer kept for it and offered to the stages for this step.</summary>
     private BulkTicket OfferGeneratorSet(long step)
