@@ -13,6 +13,7 @@ internal sealed partial class SlurmCluster : IDisposable
 {
     private const string NodeName = "gan1";
     private static readonly TimeSpan DaemonStart = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
     private readonly List<ChildProcess> daemons = [];
 
     private SlurmCluster(string folder) => Folder = folder;
@@ -20,7 +21,7 @@ internal sealed partial class SlurmCluster : IDisposable
     public string Folder { get; }
 
     /// <summary>What Slurm's commands need to find this cluster rather than /etc/slurm's.</summary>
-    public Dictionary<string, string> Environment => new() { ["SLURM_CONF"] = Path.Combine(Folder, "slurm.conf") };
+    private Dictionary<string, string> SlurmEnvironment => new() { ["SLURM_CONF"] = Path.Combine(Folder, "slurm.conf") };
 
     public string DaemonLogs => string.Join("\n", daemons.Select(d => d.Output))
         + string.Join("\n", Directory.GetFiles(Folder, "*.log").Select(f => $"---- {f} ----\n{File.ReadAllText(f)}"));
@@ -68,9 +69,9 @@ internal sealed partial class SlurmCluster : IDisposable
     public async Task<string> SubmitAsync(string script, IEnumerable<string> options, IReadOnlyDictionary<string, string> variables, string workingDirectory)
     {
         var environment = new Dictionary<string, string>(variables);
-        foreach (var (name, value) in Environment)
+        foreach (var (name, value) in SlurmEnvironment)
             environment[name] = value;
-        var (exitCode, output) = await Run("sbatch", ["--parsable", .. options, script], environment, workingDirectory);
+        var (exitCode, output) = await ChildProcess.Run("sbatch", ["--parsable", .. options, script], workingDirectory, CommandTimeout, environment);
         Assert.True(exitCode == 0, $"sbatch failed with {exitCode}:\n{output}\n{DaemonLogs}");
         return output.Trim().Split(';')[0];
     }
@@ -78,7 +79,7 @@ internal sealed partial class SlurmCluster : IDisposable
     /// <summary>The job's state and exit code, as <c>scontrol show job</c> has them, e.g. ("COMPLETED", "0:0").</summary>
     public async Task<(string State, string ExitCode)> JobAsync(string jobId)
     {
-        var (_, output) = await Run("scontrol", ["--oneliner", "show", "job", jobId], Environment, Folder);
+        var (_, output) = await Command("scontrol", ["--oneliner", "show", "job", jobId]);
         var state = JobStatePattern().Match(output);
         var exit = ExitCodePattern().Match(output);
         Assert.True(state.Success && exit.Success, $"scontrol show job {jobId}:\n{output}");
@@ -103,7 +104,7 @@ internal sealed partial class SlurmCluster : IDisposable
     /// <summary><c>scancel</c> as a user types it: SIGTERM to every process of the job, SIGKILL after KillWait.</summary>
     public async Task CancelAsync(string jobId)
     {
-        var (exitCode, output) = await Run("scancel", [jobId], Environment, Folder);
+        var (exitCode, output) = await Command("scancel", [jobId]);
         Assert.True(exitCode == 0, $"scancel {jobId} failed with {exitCode}:\n{output}");
     }
 
@@ -112,9 +113,9 @@ internal sealed partial class SlurmCluster : IDisposable
         // Jobs first: their silos run under slurmstepd, which is no child of ours.
         try
         {
-            Run("scancel", ["--user=root"], Environment, Folder).Wait();
+            Command("scancel", ["--user=root"]).Wait();
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-            while (DateTime.UtcNow < deadline && Run("squeue", ["--noheader"], Environment, Folder).Result.Output.Trim().Length > 0)
+            while (DateTime.UtcNow < deadline && Command("squeue", ["--noheader"]).Result.Output.Trim().Length > 0)
                 Thread.Sleep(500);
         }
         catch (Exception)
@@ -166,7 +167,7 @@ internal sealed partial class SlurmCluster : IDisposable
         var deadline = DateTime.UtcNow + DaemonStart;
         while (DateTime.UtcNow < deadline)
         {
-            var (_, output) = await Run("sinfo", ["--noheader", "--format=%t"], Environment, Folder);
+            var (_, output) = await Command("sinfo", ["--noheader", "--format=%t"]);
             if (output.Trim() == "idle")
                 return;
             await Task.Delay(300);
@@ -185,8 +186,9 @@ internal sealed partial class SlurmCluster : IDisposable
         }
     }
 
-    private static Task<(int ExitCode, string Output)> Run(string command, string[] arguments, IReadOnlyDictionary<string, string> environment, string workingDirectory) =>
-        ChildProcess.Run(command, arguments, workingDirectory, TimeSpan.FromSeconds(30), environment);
+    /// <summary>One of Slurm's commands, run against this cluster.</summary>
+    private Task<(int ExitCode, string Output)> Command(string command, string[] arguments) =>
+        ChildProcess.Run(command, arguments, Folder, CommandTimeout, SlurmEnvironment);
 
     [GeneratedRegex(@"JobState=(\S+)")]
     private static partial Regex JobStatePattern();
