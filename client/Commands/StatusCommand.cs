@@ -28,15 +28,15 @@ internal sealed class StatusCommand
         command.SetAction((parseResult, cancellationToken) => ClusterSession.RunAsync(
             cluster,
             parseResult,
-            client => ShowAsync(client.GetGrain<ICoordinatorGrain>(parseResult.GetRequiredValue(run)), parseResult.GetRequiredValue(run),
-                parseResult.GetValue(wait), cancellationToken),
+            client => ShowAsync(client, parseResult.GetRequiredValue(run), parseResult.GetValue(wait), cancellationToken),
             cancellationToken,
             retry: true));
         return command;
     }
 
-    private static async Task<int> ShowAsync(ICoordinatorGrain coordinator, string runName, bool waitForEnd, CancellationToken cancellationToken)
+    private static async Task<int> ShowAsync(IClusterClient client, string runName, bool waitForEnd, CancellationToken cancellationToken)
     {
+        var coordinator = client.GetGrain<ICoordinatorGrain>(runName);
         RunStatus current = await coordinator.GetStatus();
         return waitForEnd && current.Phase != RunPhase.Unknown
             ? await RunToEnd.WatchAsync(coordinator, runName, current, cancellationToken)
