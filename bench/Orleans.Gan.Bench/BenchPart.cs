@@ -4,6 +4,7 @@ namespace Orleans.Gan.Bench;
 public enum BenchPart
 {
     Step,
+    Optimizer,
     Cluster,
     Exchange,
     Scaling,

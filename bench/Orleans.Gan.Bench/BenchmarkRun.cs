@@ -2,6 +2,7 @@ using Orleans.Gan.Bench.Cluster;
 using Orleans.Gan.Bench.Data;
 using Orleans.Gan.Bench.Exchange;
 using Orleans.Gan.Bench.Measurement;
+using Orleans.Gan.Bench.Optimizer;
 using Orleans.Gan.Bench.PyTorch;
 using Orleans.Gan.Bench.Report;
 using Orleans.Gan.Bench.Steps;
@@ -41,6 +42,8 @@ public sealed class BenchmarkRun(BenchSettings settings)
 
         if (settings.Runs(BenchPart.Step))
             await StepsAsync();
+        if (settings.Runs(BenchPart.Optimizer))
+            report.Optimizer = await Timed("Adam over dcgan64's G and D", () => OptimizerBenchmark.RunAsync(pythonWorks ? python : null, settings));
         if (settings.Runs(BenchPart.Exchange))
             await ExchangeAsync();
         if (settings.Runs(BenchPart.Scaling))

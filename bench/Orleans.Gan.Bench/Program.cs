@@ -25,7 +25,7 @@ var python = new Option<string>("--python")
 };
 var only = new Option<BenchPart[]>("--only")
 {
-    Description = "Run only these parts: step, cluster, exchange, scaling, data (repeatable). Default: all.",
+    Description = "Run only these parts: step, optimizer, cluster, exchange, scaling, data (repeatable). Default: all.",
     AllowMultipleArgumentsPerToken = true,
 };
 var work = new Option<string>("--work")

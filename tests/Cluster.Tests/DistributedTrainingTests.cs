@@ -193,7 +193,7 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
     {
         var config = settings.ToTrainingConfig();
         var master = GanNetworks.Create(config.Model, config.Seed);
-        using var optimizers = new GanOptimizers(master, config);
+        var optimizers = new GanOptimizers(master, config);
         var replicas = Enumerable.Range(0, settings.Workers).Select(_ => GanNetworks.Create(config.Model, config.Seed)).ToList();
         var steps = replicas.Select(r => new AdversarialStep(r)).ToList();
         var readers = Enumerable.Range(0, settings.Workers).Select(w => OpenShard(settings, w)).ToList();

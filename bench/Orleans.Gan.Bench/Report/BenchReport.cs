@@ -1,4 +1,5 @@
 using Orleans.Gan.Bench.Data;
+using Orleans.Gan.Bench.Optimizer;
 
 namespace Orleans.Gan.Bench.Report;
 
@@ -29,6 +30,8 @@ public sealed class BenchReport(BenchSettings settings)
     public ExchangeFigures? Exchange { get; set; }
 
     public ScalingFigures? Scaling { get; set; }
+
+    public OptimizerFigures? Optimizer { get; set; }
 
     public DataPipelineResult? Data { get; set; }
 }

@@ -62,6 +62,17 @@ public static class ReportJson
                 }))]),
             };
         }
+        if (report.Optimizer is { } optimizer)
+        {
+            root["optimizer"] = new JsonObject
+            {
+                ["parameters"] = optimizer.Parameters,
+                ["memory_floor_seconds"] = optimizer.FloorSeconds,
+                ["flat_adam_seconds"] = optimizer.Flat.Median,
+                ["torchsharp_per_tensor_adam_seconds"] = optimizer.TorchSharpPerTensor.Median,
+                ["pytorch_adam_seconds"] = optimizer.PyTorch?.Median,
+            };
+        }
         if (report.Scaling is { } scaling)
         {
             root["scaling"] = new JsonObject

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Orleans.Gan.Bench.Exchange;
+using Orleans.Gan.Bench.Optimizer;
 using Orleans.Gan.Bench.PyTorch;
 using Orleans.Gan.Contracts;
 using Orleans.Gan.Core.Models;
@@ -26,6 +27,8 @@ public static class ReportTables
             + (report.KernelNote is { } note ? $" {note}" : "") + "\n");
         if (report.Steps.Count > 0)
             yield return Steps(report, border);
+        if (report.Optimizer is { } optimizer)
+            yield return Optimizer(optimizer, report.Settings.Threads, border);
         if (report.Cluster.Count > 0)
             yield return Cluster(report, border);
         else if (report.ClusterSkipped is { } why)
@@ -55,6 +58,22 @@ public static class ReportTables
         }
         table.Caption("ours ÷ PyTorch below 1 means our step is faster. Peak: VmHWM of the process during that case; "
             + "ours is this benchmark's process, reset before each case, so it includes what the process already held.");
+        return table;
+    }
+
+    private static Table Optimizer(OptimizerFigures figures, int threads, TableBorder border)
+    {
+        var table = NewTable(border, $"1b. Adam's step over all of dcgan64's G and D ({figures.Parameters:#,0} parameters), {threads} threads",
+            "optimizer", "ms", "÷ memory floor", "÷ PyTorch");
+        void Add(string what, double? seconds) =>
+            table.AddRow(what, Ms(seconds), seconds is { } s ? Ratio(s, figures.FloorSeconds) : "n/a", seconds is { } t ? Ratio(t, figures.PyTorch?.Median) : "n/a");
+        Add($"memory floor: {OptimizerBenchmark.BytesPerParameter} B per parameter at memcpy's traffic rate", figures.FloorSeconds);
+        Add("ours: flat Adam, one pass (FlatAdam)", figures.Flat.Median);
+        Add("TorchSharp's per-tensor Adam (the coordinator's before)", figures.TorchSharpPerTensor.Median);
+        Add("PyTorch torch.optim.Adam, as users run it", figures.PyTorch?.Median);
+        table.Caption("Both optimizers' steps together, on gradients already in place. The floor: Adam reads parameter, gradient and both moments "
+            + "and writes parameter and both moments, at twice the bytes per second of a single-thread 64 MB memcpy (each byte read once and written once), "
+            + "measured in the same run.");
         return table;
     }
 

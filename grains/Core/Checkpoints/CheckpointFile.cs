@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orleans.Gan.Core.Models;
 using Orleans.Gan.Core.Training;
+using System.Runtime.InteropServices;
+using TorchSharp.Modules;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
@@ -13,8 +15,11 @@ namespace Orleans.Gan.Core.Checkpoints;
 /// <summary>
 /// One safetensors file per checkpoint. G and D are stored under <c>generator.</c> and <c>discriminator.</c> followed by
 /// their state-dict names, so that PyTorch loads dcgan64 weights into its reference model after stripping the prefix.
-/// The Adam states (TorchSharp's own exact format) and the <see cref="CheckpointState"/> (JSON) are stored as uint8
-/// tensors beside them. Files are written with <see cref="AtomicFile"/>: a crash never leaves half a checkpoint. The
+/// Each Adam state is stored under <c>optimizer.generator.</c> or <c>optimizer.discriminator.</c> followed by the names
+/// of PyTorch's optimizer state dict (<c>state.{i}.exp_avg</c>, <c>state.{i}.exp_avg_sq</c>, <c>state.{i}.step</c>,
+/// i the parameter's index), so that <c>torch.optim.Adam</c> continues from it; checkpoints written before kept it as
+/// one uint8 tensor in TorchSharp's own format, and still load. The <see cref="CheckpointState"/> (JSON) is a uint8
+/// tensor beside them. Files are written with <see cref="AtomicFile"/>: a crash never leaves half a checkpoint. The
 /// state carries a checksum of all the other tensors, verified on every load: a flipped bit in a weight would
 /// otherwise load silently and train on, so it makes the file damaged, and the checkpoint before it is used.
 /// </summary>
@@ -40,8 +45,8 @@ public static class CheckpointFile
             tensors[GeneratorPrefix + name] = tensor;
         foreach (var (name, tensor) in networks.Discriminator.state_dict())
             tensors[DiscriminatorPrefix + name] = tensor;
-        tensors[GeneratorAdamKey] = Bytes(optimizers.Generator.save_state_dict);
-        tensors[DiscriminatorAdamKey] = Bytes(optimizers.Discriminator.save_state_dict);
+        AddAdam(tensors, GeneratorAdamKey, optimizers.Generator);
+        AddAdam(tensors, DiscriminatorAdamKey, optimizers.Discriminator);
         var checkedState = state with { ContentHash = ContentHash(tensors) };
         // Last in the file: a file cut short anywhere loses the state, so ReadState alone already refuses it.
         tensors[StateKey] = tensor(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(checkedState, Json)));
@@ -69,8 +74,8 @@ public static class CheckpointFile
         try
         {
             LoadWeights(tensors, networks);
-            LoadAdam(optimizers.Generator, tensors[GeneratorAdamKey]);
-            LoadAdam(optimizers.Discriminator, tensors[DiscriminatorAdamKey]);
+            LoadAdam(tensors, GeneratorAdamKey, optimizers.Generator);
+            LoadAdam(tensors, DiscriminatorAdamKey, optimizers.Discriminator);
         }
         catch (Exception e) when (e is not CheckpointException)
         {
@@ -165,17 +170,58 @@ public static class CheckpointFile
         tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
             .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
 
-    private static Tensor Bytes(Action<BinaryWriter> save)
+    /// <summary>The moments and step of every parameter, shaped as the parameter, under PyTorch's state-dict names.</summary>
+    private static void AddAdam(Dictionary<string, Tensor> tensors, string key, FlatAdam adam)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-            save(writer);
-        return tensor(stream.ToArray());
+        foreach (var (segment, index) in adam.Parameters.Segments.Select((s, i) => (s, i)))
+        {
+            var range = segment.Offset..(segment.Offset + segment.Length);
+            tensors[$"{key}.state.{index}.exp_avg"] = tensor(adam.ExpAvg[range].ToArray(), segment.Tensor.shape);
+            tensors[$"{key}.state.{index}.exp_avg_sq"] = tensor(adam.ExpAvgSq[range].ToArray(), segment.Tensor.shape);
+            // PyTorch keeps each parameter's step as a float32 scalar tensor.
+            tensors[$"{key}.state.{index}.step"] = tensor((float)adam.Steps);
+        }
     }
 
-    private static void LoadAdam(TorchSharp.Modules.Adam adam, Tensor bytes)
+    private static void LoadAdam(Dictionary<string, Tensor> tensors, string key, FlatAdam adam)
+    {
+        if (tensors.TryGetValue(key, out var torchSharpFormat))
+        {
+            LoadTorchSharpAdam(torchSharpFormat, adam);
+            return;
+        }
+        foreach (var (segment, index) in adam.Parameters.Segments.Select((s, i) => (s, i)))
+        {
+            var range = segment.Offset..(segment.Offset + segment.Length);
+            CopyMoment(tensors, $"{key}.state.{index}.exp_avg", adam.ExpAvg[range]);
+            CopyMoment(tensors, $"{key}.state.{index}.exp_avg_sq", adam.ExpAvgSq[range]);
+            adam.Steps = (long)Required(tensors, $"{key}.state.{index}.step").item<float>();
+        }
+    }
+
+    private static void CopyMoment(Dictionary<string, Tensor> tensors, string name, Span<float> destination)
+    {
+        var moment = Required(tensors, name);
+        if (moment.dtype != ScalarType.Float32 || moment.numel() != destination.Length)
+            throw new InvalidDataException($"{name} holds {moment.numel()} {moment.dtype} values; its parameter has {destination.Length} float32.");
+        MemoryMarshal.Cast<byte, float>(moment.contiguous().bytes).CopyTo(destination);
+    }
+
+    private static Tensor Required(Dictionary<string, Tensor> tensors, string name) =>
+        tensors.TryGetValue(name, out var found) ? found : throw new InvalidDataException($"it has no {name}.");
+
+    /// <summary>An Adam state in TorchSharp's own format, as checkpoints before the flat optimizer kept it, read through TorchSharp's Adam.</summary>
+    private static void LoadTorchSharpAdam(Tensor bytes, FlatAdam adam)
     {
         using var reader = new BinaryReader(new MemoryStream(bytes.bytes.ToArray()));
-        adam.load_state_dict(reader);
+        using var torchSharpAdam = optim.Adam(adam.Parameters.Segments.Select(s => (Parameter)s.Tensor));
+        torchSharpAdam.load_state_dict(reader);
+        foreach (var (state, segment) in torchSharpAdam.state_dict().State.Cast<Adam.State>().Zip(adam.Parameters.Segments))
+        {
+            var range = segment.Offset..(segment.Offset + segment.Length);
+            MemoryMarshal.Cast<byte, float>(state.exp_avg.contiguous().bytes).CopyTo(adam.ExpAvg[range]);
+            MemoryMarshal.Cast<byte, float>(state.exp_avg_sq.contiguous().bytes).CopyTo(adam.ExpAvgSq[range]);
+            adam.Steps = state.step;
+        }
     }
 }

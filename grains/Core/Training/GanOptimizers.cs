@@ -1,29 +1,17 @@
 using Orleans.Gan.Core.Models;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace Orleans.Gan.Core.Training;
 
-/// <summary>The two Adam optimizers of a run, over the master copies of G and D.</summary>
-public sealed class GanOptimizers : IDisposable
+/// <summary>The two Adam optimizers of a run, over the master copies of G and D, each over its network as one flat vector.</summary>
+public sealed class GanOptimizers(GanNetworks networks, TrainingConfig config)
 {
-    public GanOptimizers(GanNetworks networks, TrainingConfig config)
-    {
-        Discriminator = optim.Adam(networks.Discriminator.parameters(), config.LearningRate, config.Beta1, config.Beta2);
-        Generator = optim.Adam(networks.Generator.parameters(), config.LearningRate, config.Beta1, config.Beta2);
-    }
+    public FlatAdam Discriminator { get; } = new(TensorBlock.Parameters(networks.Discriminator), config.Adam);
 
-    public Adam Discriminator { get; }
+    public FlatAdam Generator { get; } = new(TensorBlock.Parameters(networks.Generator), config.Adam);
 
-    public Adam Generator { get; }
+    /// <summary>D's step on the gradients its parameters hold, as <c>optimizerD.step()</c> takes it.</summary>
+    public void StepDiscriminator() => Discriminator.StepOnTensorGradients();
 
-    public void StepDiscriminator() => Discriminator.step();
-
-    public void StepGenerator() => Generator.step();
-
-    public void Dispose()
-    {
-        Discriminator.Dispose();
-        Generator.Dispose();
-    }
+    /// <summary>G's step on the gradients its parameters hold.</summary>
+    public void StepGenerator() => Generator.StepOnTensorGradients();
 }

@@ -59,15 +59,15 @@ public sealed class GradientSum
         Workers += workers;
     }
 
-    /// <summary>Divides the sum by <see cref="Workers"/> in place and returns it as float32 bytes.</summary>
-    public ReadOnlySpan<byte> Mean()
+    /// <summary>Divides the sum by <see cref="Workers"/> in place and returns it as float32 bytes, valid until the next <see cref="Reset"/>.</summary>
+    public ReadOnlyMemory<byte> Mean()
     {
         if (Workers == 0)
             throw new InvalidOperationException("Nothing to average.");
         if (Workers > 1)
             DivideInPlace(Values, Workers);
         Workers = 1;
-        return Bytes;
+        return Memory;
     }
 
     /// <summary>Starts a new sum of the whole buffers given, each one worker's, all in <paramref name="precision"/>; returns it as float32 bytes.</summary>

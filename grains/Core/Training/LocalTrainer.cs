@@ -10,8 +10,6 @@ namespace Orleans.Gan.Core.Training;
 public sealed class LocalTrainer : IDisposable
 {
     private readonly AdversarialStep step;
-    private readonly TensorBlock generatorParameters;
-    private readonly TensorBlock discriminatorParameters;
 
     /// <param name="device">Where the networks live, the CPU when null; batches must be handed in on it.</param>
     /// <param name="gradients">Rounds every gradient to this precision and back before its Adam step, as a cluster run
@@ -23,8 +21,6 @@ public sealed class LocalTrainer : IDisposable
         Networks = GanNetworks.Create(config.Model, config.Seed, device);
         Optimizers = new GanOptimizers(Networks, config);
         step = new AdversarialStep(Networks);
-        generatorParameters = TensorBlock.Parameters(Networks.Generator);
-        discriminatorParameters = TensorBlock.Parameters(Networks.Discriminator);
     }
 
     public TrainingConfig Config { get; }
@@ -42,11 +38,9 @@ public sealed class LocalTrainer : IDisposable
     {
         using var random = StepRandom.For(Config.Seed, StepsDone, worker: 0);
         step.ComputeDiscriminatorGradients(realBatch, random);
-        RoundAsOnTheWire(discriminatorParameters);
-        Optimizers.StepDiscriminator();
+        StepAsOnTheWire(Optimizers.Discriminator);
         var metrics = step.ComputeGeneratorGradients();
-        RoundAsOnTheWire(generatorParameters);
-        Optimizers.StepGenerator();
+        StepAsOnTheWire(Optimizers.Generator);
         StepsDone++;
         return metrics;
     }
@@ -54,13 +48,14 @@ public sealed class LocalTrainer : IDisposable
     public void Dispose()
     {
         step.Dispose();
-        Optimizers.Dispose();
         Networks.Dispose();
     }
 
-    private void RoundAsOnTheWire(TensorBlock parameters)
+    private void StepAsOnTheWire(FlatAdam adam)
     {
-        if (GradientPrecision != WirePrecision.Float32)
-            parameters.WriteGradients(GradientSum.Average([parameters.ReadGradients(GradientPrecision)], GradientPrecision));
+        if (GradientPrecision == WirePrecision.Float32)
+            adam.StepOnTensorGradients();
+        else
+            adam.Step(GradientSum.Average([adam.Parameters.ReadGradients(GradientPrecision)], GradientPrecision));
     }
 }

@@ -23,7 +23,25 @@ public sealed class TensorBlock
         ElementCount = this.tensors.Sum(t => t.numel());
         if (this.tensors.Any(t => t.device_type != DeviceType.CPU))
             staging = new HostStaging(this.tensors);
+        var segments = new List<Segment>(this.tensors.Count);
+        int offset = 0;
+        foreach (var tensor in this.tensors)
+        {
+            segments.Add(new Segment(tensor, offset, (int)tensor.numel()));
+            offset += (int)tensor.numel();
+        }
+        Segments = segments;
+        IsInHostMemory = staging is null && this.tensors.All(t => t.is_contiguous());
     }
+
+    /// <summary>A tensor of the block and where its elements sit in the block's flat order.</summary>
+    public readonly record struct Segment(Tensor Tensor, int Offset, int Length);
+
+    /// <summary>The tensors in order, each with its offset in elements.</summary>
+    public IReadOnlyList<Segment> Segments { get; }
+
+    /// <summary>Whether every tensor is contiguous in CPU memory, so that <see cref="Segment.Tensor"/>'s bytes can be updated in place.</summary>
+    public bool IsInHostMemory { get; }
 
     /// <summary>The parameters of a module, in registration order.</summary>
     public static TensorBlock Parameters(nn.Module module) => new(module.parameters());

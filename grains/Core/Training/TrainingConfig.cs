@@ -18,6 +18,9 @@ public sealed record TrainingConfig(
     public static TrainingConfig For(GanModelConfig model, int batchSize = 64, long seed = 1) =>
         new(model, batchSize, 2e-4, 0.5, 0.999, seed);
 
+    /// <summary>Both optimizers' settings.</summary>
+    public AdamSettings Adam => new(LearningRate, Beta1, Beta2);
+
     /// <summary>Each setting that differs from <paramref name="other"/>, as "name this → other", for messages.</summary>
     public IReadOnlyList<string> Differences(TrainingConfig other)
     {

@@ -222,7 +222,7 @@ public sealed class CoordinatorGrain(
         master = GanNetworks.Create(config.Model, config.Seed);
         optimizers = new GanOptimizers(master, config);
         blocks = new NetworkBlocks(master);
-        discriminatorUndo = new DiscriminatorUndo(optimizers.Discriminator, blocks.DiscriminatorParameters);
+        discriminatorUndo = new DiscriminatorUndo(optimizers.Discriminator);
         generatorSet = new byte[blocks.GeneratorSetByteCount];
         discriminatorParameters[0] = new byte[blocks.DiscriminatorParameters.ByteCount];
         discriminatorParameters[1] = new byte[blocks.DiscriminatorParameters.ByteCount];
@@ -310,12 +310,11 @@ public sealed class CoordinatorGrain(
                 break;
             var (discriminator, generator, discriminatorFanOut, generatorFanOut, optimizer) = sums;
             optimizer.Start();
-            blocks!.GeneratorParameters.WriteGradients(Mean(generator, blocks.GeneratorParameters));
-            optimizers!.StepGenerator();
+            optimizers!.Generator.Step(Mean(generator, blocks!.GeneratorParameters));
             statisticsSum.Reset(blocks.StatisticsByteCount / sizeof(float));
             foreach (var part in generator)
                 statisticsSum.Add(part.Sum.Statistics, WirePrecision.Float32, part.Sum.Workers.Length);
-            blocks.WriteStatistics(statisticsSum.Mean());
+            blocks.WriteStatistics(statisticsSum.Mean().Span);
             optimizer.Stop();
 
             step++;
@@ -378,8 +377,7 @@ public sealed class CoordinatorGrain(
             var discriminatorFanOut = fanOut.Elapsed;
             await undoCaptured;
             var optimizer = Stopwatch.StartNew();
-            blocks!.DiscriminatorParameters.WriteGradients(Mean(discriminator, blocks.DiscriminatorParameters));
-            optimizers!.StepDiscriminator();
+            optimizers!.Discriminator.Step(Mean(discriminator, blocks!.DiscriminatorParameters));
             discriminatorStepped = true;
             optimizer.Stop();
             var newDiscriminator = discriminatorOffer = OfferDiscriminator();
@@ -439,7 +437,7 @@ public sealed class CoordinatorGrain(
     }
 
     /// <summary>The mean over every worker of the stages' sums, added in the order the roster returned them; gives the fetched buffers back.</summary>
-    private ReadOnlySpan<byte> Mean(IReadOnlyList<FetchedSum> parts, TensorBlock block)
+    private ReadOnlyMemory<byte> Mean(IReadOnlyList<FetchedSum> parts, TensorBlock block)
     {
         gradientSum.Reset(checked((int)block.ElementCount));
         foreach (var part in parts)
@@ -531,7 +529,6 @@ public sealed class CoordinatorGrain(
         stopping?.Cancel();
         if (loop is not null)
             await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        optimizers?.Dispose();
         master?.Dispose();
         quality?.Dispose();
     }

@@ -1,7 +1,12 @@
 using Orleans.Gan.Core.Tests.Data;
 using Orleans.Gan.Core.Checkpoints;
 using Orleans.Gan.Core.Training;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json.Nodes;
+using TorchSharp.Modules;
 using TorchSharp.PyBridge;
+using static TorchSharp.torch;
 
 namespace Orleans.Gan.Core.Tests.Checkpoints;
 
@@ -49,6 +54,83 @@ public sealed class CheckpointFileTests : IDisposable
         Assert.Contains("generator.main.0.weight", keys);
         Assert.Contains("generator.main.1.running_mean", keys);
         Assert.Contains("discriminator.main.11.weight", keys);
+    }
+
+    /// <summary>Adam's moments under the names of PyTorch's optimizer state dict, shaped as their parameters, with the step as a float scalar.</summary>
+    [Fact]
+    public void Adam_states_are_stored_under_the_names_of_pytorchs_optimizer_state_dict()
+    {
+        var path = directory.Combine("adam.safetensors");
+        using var trainer = new LocalTrainer(SmallModels.Training(SmallModels.Dcgan64));
+        Train(trainer, steps: 3, firstBatch: 0);
+        CheckpointFile.Save(path, trainer.Networks, trainer.Optimizers, new CheckpointState(trainer.Config, 3, 0, 3, 1));
+
+        var tensors = Safetensors.LoadStateDict(path);
+        Assert.Equal(tensors["generator.main.0.weight"].shape, tensors["optimizer.generator.state.0.exp_avg"].shape);
+        // PyTorch numbers a network's parameters in registration order.
+        int last = trainer.Networks.Discriminator.named_parameters().Select(p => p.name).ToList().IndexOf("main.11.weight");
+        Assert.Equal(tensors["discriminator.main.11.weight"].shape, tensors[$"optimizer.discriminator.state.{last}.exp_avg_sq"].shape);
+        Assert.Equal(3f, tensors[$"optimizer.discriminator.state.{last}.step"].item<float>());
+        int generatorParameters = trainer.Networks.Generator.parameters().Count();
+        Assert.Equal(3 * generatorParameters, tensors.Keys.Count(k => k.StartsWith("optimizer.generator.state.", StringComparison.Ordinal)));
+        Assert.Equal(trainer.Optimizers.Generator.ExpAvg[..16].ToArray(), tensors["optimizer.generator.state.0.exp_avg"].flatten()[..16].data<float>().ToArray());
+    }
+
+    /// <summary>
+    /// Checkpoints written before the flat optimizer hold each Adam state as one uint8 tensor in TorchSharp's format,
+    /// and no checksum: they still load, with the moments and step counts they had.
+    /// </summary>
+    [Fact]
+    public void A_checkpoint_with_the_adam_states_in_torchsharps_format_still_loads()
+    {
+        var config = SmallModels.Training(SmallModels.Dcgan64);
+        using var trainer = new LocalTrainer(config);
+        Train(trainer, steps: 2, firstBatch: 0);
+        var path = directory.Combine("flat.safetensors");
+        CheckpointFile.Save(path, trainer.Networks, trainer.Optimizers, new CheckpointState(config, 2, 0, 2, 1));
+        var tensors = Safetensors.LoadStateDict(path);
+        foreach (var (key, network, adam) in new[]
+        {
+            ("optimizer.generator", (nn.Module)trainer.Networks.Generator, trainer.Optimizers.Generator),
+            ("optimizer.discriminator", trainer.Networks.Discriminator, trainer.Optimizers.Discriminator),
+        })
+        {
+            foreach (var name in tensors.Keys.Where(k => k.StartsWith(key + ".", StringComparison.Ordinal)).ToList())
+                tensors.Remove(name);
+            tensors[key] = TorchSharpAdamState(network, adam, config);
+        }
+        var state = JsonNode.Parse(tensors["training_state"].bytes)!.AsObject();
+        state.Remove("ContentHash");
+        tensors["training_state"] = tensor(Encoding.UTF8.GetBytes(state.ToJsonString()));
+        var legacy = directory.Combine("torchsharp-adam.safetensors");
+        Safetensors.SaveStateDict(legacy, tensors);
+
+        using var resumed = new LocalTrainer(config with { Seed = 99 });
+        Assert.Equal(2, CheckpointFile.Load(legacy, resumed.Networks, resumed.Optimizers).Step);
+        Assert.Equal(SmallModels.Weights(trainer.Networks), SmallModels.Weights(resumed.Networks));
+        foreach (var (written, read) in new[] { (trainer.Optimizers.Generator, resumed.Optimizers.Generator), (trainer.Optimizers.Discriminator, resumed.Optimizers.Discriminator) })
+        {
+            Assert.Equal(2, read.Steps);
+            Assert.Equal(written.ExpAvg.ToArray(), read.ExpAvg.ToArray());
+            Assert.Equal(written.ExpAvgSq.ToArray(), read.ExpAvgSq.ToArray());
+        }
+    }
+
+    /// <summary>A flat Adam's state as TorchSharp's own Adam saves it.</summary>
+    private static Tensor TorchSharpAdamState(nn.Module network, FlatAdam flat, TrainingConfig config)
+    {
+        using var adam = optim.Adam(network.parameters(), config.LearningRate, config.Beta1, config.Beta2);
+        foreach (var (state, segment) in adam.state_dict().State.Cast<Adam.State>().Zip(flat.Parameters.Segments))
+        {
+            var range = segment.Offset..(segment.Offset + segment.Length);
+            state.step = flat.Steps;
+            state.exp_avg.bytes = MemoryMarshal.AsBytes(flat.ExpAvg[range]);
+            state.exp_avg_sq.bytes = MemoryMarshal.AsBytes(flat.ExpAvgSq[range]);
+        }
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+            adam.save_state_dict(writer);
+        return tensor(stream.ToArray());
     }
 
     [Fact]

@@ -58,8 +58,7 @@ public sealed class PretrainedWeightsTests
 
         var checkpoint = Path.Combine(folder.Path, "step-00000001.safetensors");
         var config = SmallModels.Training(model);
-        using (var optimizers = new GanOptimizers(trained, config))
-            CheckpointFile.Save(checkpoint, trained, optimizers, new CheckpointState(config, 1, 0, 1, 1, null));
+        CheckpointFile.Save(checkpoint, trained, new GanOptimizers(trained, config), new CheckpointState(config, 1, 0, 1, 1, null));
         var fromCheckpoint = PretrainedWeights.Read(checkpoint);
         Assert.True(fromCheckpoint.HasDiscriminator);
         Assert.Equal(model, fromCheckpoint.Model);

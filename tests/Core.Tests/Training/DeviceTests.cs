@@ -6,32 +6,12 @@ using static TorchSharp.torch;
 namespace Orleans.Gan.Core.Tests.Training;
 
 /// <summary>
-/// The code that moves tensors to a worker's device, run with an explicit CPU device as GPU silos run it with cuda:i:
-/// it must give exactly what the default (no device) gives. The pinned buffers that carry a GPU block's bytes are
-/// checked the same way, unpinned.
+/// The pinned buffers that carry a GPU block's bytes, run unpinned on the CPU: they must read and write exactly what
+/// the direct copy does. (A LocalTrainer on an explicit CPU device runs the same code as the default one, so comparing
+/// the two could not fail; it is not tested.)
 /// </summary>
 public sealed class DeviceTests
 {
-    [Fact]
-    public void Training_on_an_explicit_CPU_device_is_bit_identical_to_the_default()
-    {
-        var config = SmallModels.Training(SmallModels.Dcgan64);
-        using var byDefault = new LocalTrainer(config);
-        using var explicitCpu = new LocalTrainer(config, device("cpu"));
-        for (int step = 0; step < 2; step++)
-        {
-            using var pixels = PixelTensors.FromPixels(Pixels(config.BatchSize, seed: step), config.BatchSize, 64);
-            using var onDevice = PixelTensors.FromPixels(Pixels(config.BatchSize, seed: step), config.BatchSize, 64, device("cpu"));
-            Assert.True(pixels.eq(onDevice).all().item<bool>(), "a batch converted on the device equals one converted by default");
-            byDefault.TrainStep(pixels);
-            explicitCpu.TrainStep(onDevice);
-        }
-        Assert.Equal("cpu", explicitCpu.Networks.Device.ToString());
-        Assert.Equal(SmallModels.Weights(byDefault.Networks), SmallModels.Weights(explicitCpu.Networks));
-        using var faces = FixedNoise.Sample(explicitCpu.Networks, seed: 3, count: 4);
-        Assert.Equal(DeviceType.CPU, faces.device_type);
-    }
-
     [Theory]
     [InlineData(WirePrecision.Float32)]
     [InlineData(WirePrecision.BFloat16)]
@@ -57,12 +37,5 @@ public sealed class DeviceTests
         var otherParameters = other.Discriminator.parameters().ToList();
         new HostStaging(otherParameters).Write(values, otherParameters);
         Assert.Equal(values, TensorBlock.Parameters(other.Discriminator).ReadValues());
-    }
-
-    private static byte[] Pixels(int count, int seed)
-    {
-        var pixels = new byte[count * 3 * 64 * 64];
-        new Random(seed).NextBytes(pixels);
-        return pixels;
     }
 }

@@ -1,4 +1,4 @@
-using System.Text;
+using System.Runtime.InteropServices;
 using Orleans.Gan.Core.Models;
 using Orleans.Gan.Core.Training;
 using static TorchSharp.torch;
@@ -25,7 +25,7 @@ public sealed class DiscriminatorUndoTests
         }
 
         var before = undone.Parameters.ReadValues();
-        var undo = new DiscriminatorUndo(undone.Optimizers.Discriminator, undone.Parameters);
+        var undo = new DiscriminatorUndo(undone.Optimizers.Discriminator);
         undo.Capture();
         undone.StepDiscriminator(seed: 99);
         Assert.NotEqual(before, undone.Parameters.ReadValues());
@@ -64,18 +64,13 @@ public sealed class DiscriminatorUndoTests
             Optimizers.StepDiscriminator();
         }
 
+        /// <summary>D's Adam state, its step count then both moments, as bytes.</summary>
         public byte[] AdamState()
         {
-            using var stream = new MemoryStream();
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-                Optimizers.Discriminator.save_state_dict(writer);
-            return stream.ToArray();
+            var adam = Optimizers.Discriminator;
+            return [.. BitConverter.GetBytes(adam.Steps), .. MemoryMarshal.AsBytes(adam.ExpAvg), .. MemoryMarshal.AsBytes(adam.ExpAvgSq)];
         }
 
-        public void Dispose()
-        {
-            Optimizers.Dispose();
-            networks.Dispose();
-        }
+        public void Dispose() => networks.Dispose();
     }
 }

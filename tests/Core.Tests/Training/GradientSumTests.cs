@@ -27,7 +27,7 @@ public sealed class GradientSumTests
         foreach (var (sum, count) in silos)
             coordinator.Add(sum, WirePrecision.Float32, count);
         Assert.Equal(5, coordinator.Workers);
-        var mean = Floats(coordinator.Mean());
+        var mean = Floats(coordinator.Mean().Span);
 
         var expected = stack(workers).mean([0]);
         Assert.True(allclose(expected, tensor(mean), rtol: 1e-5, atol: 1e-6), $"max difference {(expected - tensor(mean)).abs().max().item<float>()}");
