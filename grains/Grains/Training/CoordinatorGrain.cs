@@ -18,13 +18,10 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 namespace Orleans.Gan.Grains.Training;
 
 /// <summary>
-/// One per run. Owns the master G and D, both Adam optimizers and the step counter, and drives every step:
-/// (1) offer G's parameters and the batch-norm statistics (D's parameters are still those of the last step's phase 2)
-/// to the stage of each silo with workers, average the sums of the workers' D gradients that the stages offer back,
-/// take D's Adam step;
-/// (2) offer the new D, average the workers' G gradients and batch-norm statistics likewise, take G's Adam step.
-/// Large buffers move through <see cref="IBulkTransfer"/>; the grain calls carry their tickets.
-/// The loop runs in the background of the activation, so status calls interleave between its awaits.
+/// One per run. Owns the run's record, the master G and D, both Adam optimizers and the step counter: starts and
+/// resumes the run, drives its steps (each one a <see cref="ClusterStep"/>), and between them writes grids, scores and
+/// checkpoints and keeps the status. The loop runs in the background of the activation, so status calls interleave
+/// between its awaits.
 /// </summary>
 public sealed class CoordinatorGrain(
     IGrainFactory grains,
@@ -46,15 +43,9 @@ public sealed class CoordinatorGrain(
     private GanNetworks? master;
     private GanOptimizers? optimizers;
     private NetworkBlocks? blocks;
-    private DiscriminatorUndo? discriminatorUndo;
+    private ClusterStep? clusterStep;
     private SampleQualityProbe? quality;
     private WorkerRoster? workers;
-    private readonly GradientSum gradientSum = new(), statisticsSum = new();
-    private byte[] generatorSet = [];
-    // Two, used in turn: a worker moved during phase 2 redoes phase 1 on the D offered before the one phase 2 offers.
-    private readonly byte[][] discriminatorParameters = [[], []];
-    private BulkTicket? discriminatorOffer;
-    private long discriminatorVersion;
     private Task? loop;
     private CancellationTokenSource? stopping;
     private bool stopRequested;
@@ -222,11 +213,7 @@ public sealed class CoordinatorGrain(
         master = GanNetworks.Create(config.Model, config.Seed);
         optimizers = new GanOptimizers(master, config);
         blocks = new NetworkBlocks(master);
-        discriminatorUndo = new DiscriminatorUndo(optimizers.Discriminator);
-        generatorSet = new byte[blocks.GeneratorSetByteCount];
-        discriminatorParameters[0] = new byte[blocks.DiscriminatorParameters.ByteCount];
-        discriminatorParameters[1] = new byte[blocks.DiscriminatorParameters.ByteCount];
-        discriminatorOffer = null;
+        clusterStep = new ClusterStep(Run, optimizers, blocks, workers, bulk, localSilo.Name, Host.StepTimeout, Leaving, logger);
         var (step, resumeNote) = ResumeFromCheckpoint(new RunFolder(Host.RunsDirectory, Run), config);
         if (step == 0 && run.InitFrom is { } weightsFile)
             resumeNote = InitialiseFrom(weightsFile, config);
@@ -306,24 +293,10 @@ public sealed class CoordinatorGrain(
             clock.Restart();
             int epoch = (int)(step / stepsPerEpoch), batchInEpoch = (int)(step % stepsPerEpoch);
 
-            if (await TakePhasesAsync(step, epoch, batchInEpoch, precision, stop) is not { } sums)
+            if (await clusterStep!.TakeAsync(step, epoch, batchInEpoch, precision, stop) is not { } taken)
                 break;
-            var (discriminator, generator, discriminatorFanOut, generatorFanOut, optimizer) = sums;
-            optimizer.Start();
-            optimizers!.Generator.Step(Mean(generator, blocks!.GeneratorParameters));
-            statisticsSum.Reset(blocks.StatisticsByteCount / sizeof(float));
-            foreach (var part in generator)
-                statisticsSum.Add(part.Sum.Statistics, WirePrecision.Float32, part.Sum.Workers.Length);
-            blocks.WriteStatistics(statisticsSum.Mean().Span);
-            optimizer.Stop();
-
             step++;
-            var stepMetrics = StepMetrics.Mean(generator.SelectMany(g => g.Sum.Metrics).Select(m => m.ToCore()).ToList()).ToContract();
-            var phases = StepPhases.Split(discriminatorFanOut, discriminator.SelectMany(d => d.Sum.Timings),
-                generatorFanOut, generator.SelectMany(g => g.Sum.Timings), optimizer.Elapsed);
-            var remote = Remote(discriminator.Concat(generator)).ToList();
-            long sent = remote.Sum(r => r.FetchedBytes);
-            long received = remote.Sum(r => (long)r.Gradients.Length + r.Statistics.Length);
+            var (stepMetrics, phases, sent, received) = taken;
             status = status with
             {
                 Step = step,
@@ -352,55 +325,6 @@ public sealed class CoordinatorGrain(
     }
 
     /// <summary>
-    /// The step's two phases: D's gradients from every worker, D's Adam step, then G's gradients through the new D.
-    /// Returns null, with the master as it was before the step, when the step cannot finish because every silo is
-    /// leaving at once (scancel, a deleted StatefulSet): its workers have nowhere to go, so the step is not taken, and the
-    /// stop checkpoint is of the last whole step.
-    /// </summary>
-    private async Task<PhaseSums?> TakePhasesAsync(long step, int epoch, int batchInEpoch, GradientPrecision precision, CancellationToken stop)
-    {
-        byte[] discriminatorBeforeValues = [];
-        bool discriminatorStepped = false;
-        try
-        {
-            await workers!.RebalanceAsync();
-            var generatorOffer = OfferGeneratorSet(step);
-            // D as the last step's phase 2 offered it: stages that fetched it then hold it still.
-            var discriminatorBefore = discriminatorOffer ??= OfferDiscriminator();
-            discriminatorBeforeValues = discriminatorParameters[discriminatorVersion % 2];
-            StageDiscriminatorRequest DiscriminatorPhase(int[] indices) => new(step, epoch, batchInEpoch, generatorOffer, discriminatorBefore, indices, precision);
-            var fanOut = Stopwatch.StartNew();
-            // Read only, so it overlaps the fan-out.
-            var undoCaptured = Task.Run(discriminatorUndo!.Capture);
-            var discriminator = await workers.CallStagesAsync($"step {step}, D phase",
-                (stage, indices) => FetchSumAsync(stage.ComputeDiscriminatorGradients(DiscriminatorPhase(indices))));
-            var discriminatorFanOut = fanOut.Elapsed;
-            await undoCaptured;
-            var optimizer = Stopwatch.StartNew();
-            optimizers!.Discriminator.Step(Mean(discriminator, blocks!.DiscriminatorParameters));
-            discriminatorStepped = true;
-            optimizer.Stop();
-            var newDiscriminator = discriminatorOffer = OfferDiscriminator();
-
-            fanOut.Restart();
-            // A worker moved in this phase has not seen the step's D phase; it redoes it on the same weights first.
-            var generator = await workers.CallStagesAsync($"step {step}, G phase",
-                (stage, indices) => FetchSumAsync(stage.ComputeGeneratorGradients(new StageGeneratorRequest(step, newDiscriminator, indices, precision))),
-                catchUp: (stage, indices) => stage.ComputeDiscriminatorGradients(DiscriminatorPhase(indices)));
-            return new PhaseSums(discriminator, generator, discriminatorFanOut, fanOut.Elapsed, optimizer);
-        }
-        catch (Exception e) when (Leaving(stop))
-        {
-            if (discriminatorStepped)
-                discriminatorUndo!.Restore(discriminatorBeforeValues);
-            discriminatorOffer = null;
-            logger.LogWarning("Run {Run}: step {Step} cannot finish while this silo leaves ({Reason}); it is not taken, and the run goes on from it",
-                Run, step, e.Message);
-            return null;
-        }
-    }
-
-    /// <summary>
     /// Whether the run is being stopped: by <c>client stop</c>, or by this silo leaving the cluster. A SIGTERM shows
     /// first in the host's stopping token, before Orleans changes this silo's status or deactivates this grain, and
     /// before the other silos, stopped at the same moment, fail this step's calls.
@@ -408,60 +332,6 @@ public sealed class CoordinatorGrain(
     private bool Leaving(CancellationToken stop) =>
         stop.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested
         || membership.CurrentSnapshot.GetSiloStatus(localSilo.SiloAddress).IsTerminating();
-
-    /// <summary>The master's generator set, read into the buffer kept for it and offered to the stages for this step.</summary>
-    private BulkTicket OfferGeneratorSet(long step)
-    {
-        blocks!.ReadGeneratorSet(generatorSet);
-        return bulk.Offer(GeneratorSetKey, step, generatorSet);
-    }
-
-    /// <summary>D's parameters as they are now, offered under a new version: for the G phase and the next step's D phase.</summary>
-    private BulkTicket OfferDiscriminator()
-    {
-        long version = ++discriminatorVersion;
-        var buffer = discriminatorParameters[version % 2];
-        blocks!.DiscriminatorParameters.ReadValues(buffer);
-        return bulk.Offer($"{DiscriminatorKey}/{version % 2}", version, buffer);
-    }
-
-    /// <summary>
-    /// A stage's answer with its sum fetched: part of the same call, so that a transfer cut by a dying silo fails that
-    /// silo's part of the phase, which is then redone elsewhere.
-    /// </summary>
-    private async Task<FetchedSum> FetchSumAsync(Task<StageSum> call)
-    {
-        var sum = await call;
-        using var deadline = new CancellationTokenSource(Host.StepTimeout);
-        return new FetchedSum(sum, await bulk.FetchAsync(sum.Gradients, deadline.Token));
-    }
-
-    /// <summary>The mean over every worker of the stages' sums, added in the order the roster returned them; gives the fetched buffers back.</summary>
-    private ReadOnlyMemory<byte> Mean(IReadOnlyList<FetchedSum> parts, TensorBlock block)
-    {
-        gradientSum.Reset(checked((int)block.ElementCount));
-        foreach (var part in parts)
-        {
-            using (part.Gradients)
-                gradientSum.Add(part.Gradients.Memory.Span, part.Sum.Precision.ToCore(), part.Sum.Workers.Length);
-        }
-        if (gradientSum.Workers != workers!.Count)
-            throw new InvalidOperationException($"The stages answered for {gradientSum.Workers} workers, not the run's {workers.Count}.");
-        return gradientSum.Mean();
-    }
-
-    /// <summary>The sums that came from other silos, i.e. crossed the boundary of this one.</summary>
-    private IEnumerable<StageSum> Remote(IEnumerable<FetchedSum> parts) => parts.Select(p => p.Sum).Where(s => s.Silo != localSilo.Name);
-
-    private string GeneratorSetKey => $"{Run}/coordinator/generator-set";
-
-    private string DiscriminatorKey => $"{Run}/coordinator/discriminator";
-
-    private sealed record FetchedSum(StageSum Sum, BulkData Gradients);
-
-    /// <summary>A step's sums from both phases, how long each fan-out took, and the time spent in D's Adam step so far.</summary>
-    private sealed record PhaseSums(
-        IReadOnlyList<FetchedSum> Discriminator, IReadOnlyList<FetchedSum> Generator, TimeSpan DiscriminatorFanOut, TimeSpan GeneratorFanOut, Stopwatch Optimizer);
 
     private void WriteGrid(RunFolder folder, long seed, long step)
     {
@@ -501,7 +371,7 @@ public sealed class CoordinatorGrain(
 
     private async Task ReleaseWorkersAsync()
     {
-        bulk.Withdraw($"{Run}/coordinator/");
+        clusterStep?.Withdraw();
         if (workers is not null)
             await workers.ReleaseAsync();
         status = status with { ActiveWorkers = 0 };
