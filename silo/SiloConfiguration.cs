@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Orleans.Configuration;
 using Orleans.Connections.Security;
 using Orleans.Dashboard;
@@ -62,9 +63,10 @@ public static class SiloConfiguration
             // The default 30 s would hide a lost worker behind a generic timeout; one step's deadline fits.
             o.ResponseTimeout = stepTimeout;
         });
+        X509Certificate2? certificate = null;
         if (settings.TlsCertificate is { } path)
         {
-            var certificate = ClusterCertificate.Load(path, "--tls-certificate");
+            certificate = ClusterCertificate.Load(path, "--tls-certificate");
             silo.UseTls(certificate, o =>
             {
                 o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
@@ -80,10 +82,9 @@ public static class SiloConfiguration
             o.DataDirectory = settings.DataDirectory;
             o.RunsDirectory = settings.RunsDirectory;
             o.StepTimeout = stepTimeout;
-            // Tensors take the side path only where it is as private as Orleans' own traffic: never beside TLS.
-            o.BulkRoute = settings.BulkTransfer == "orleans" || (settings.BulkTransfer == "auto" && settings.TlsCertificate is not null)
-                ? BulkRoute.Orleans
-                : BulkRoute.Socket;
+            o.BulkRoute = settings.BulkTransfer == "orleans" ? BulkRoute.Orleans : BulkRoute.Socket;
+            // The side path is as private as Orleans' own traffic: mutual TLS with the same certificate.
+            o.ClusterCertificate = certificate;
             o.BulkAddress = settings.AdvertisedAddress;
             o.BulkListenOnAnyAddress = settings.Clustering == "redis" && !IPAddress.IsLoopback(address);
             o.BulkPort = settings.BulkPort;

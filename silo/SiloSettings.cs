@@ -71,7 +71,7 @@ public sealed class SiloSettings
     [Description("A PKCS#12 file: with it, silo-to-silo and client traffic is mutual TLS, and only holders of the same certificate connect. Its password comes from ORLEANS_GAN_TLS_PASSWORD.")]
     public string? TlsCertificate { get; set; }
 
-    [Description("How weights and gradient sums travel between silos: socket (a TCP connection of their own, near the wire's speed, not encrypted), orleans (inside Orleans' messages) or auto (socket unless --tls-certificate is set).")]
+    [Description("How weights and gradient sums travel between silos: socket (a TCP connection of their own, near the wire's speed; mutual TLS with the cluster's certificate under --tls-certificate), orleans (inside Orleans' messages, several times slower) or auto (socket).")]
     public string BulkTransfer { get; set; } = "auto";
 
     [Description("The TCP port of the socket side path, on the advertised address; 0 takes any free port.")]
@@ -149,8 +149,6 @@ public sealed class SiloSettings
             throw new ArgumentException($"--missed-probes must be from 1 to 10, not {MissedProbes}.");
         if (BulkTransfer is not ("auto" or "socket" or "orleans"))
             throw new ArgumentException($"--bulk-transfer must be auto, socket or orleans, not '{BulkTransfer}'.");
-        if (BulkTransfer == "socket" && TlsCertificate is not null)
-            throw new ArgumentException("--bulk-transfer socket is not encrypted, so it cannot be used with --tls-certificate; use auto or orleans.");
         if (BulkPort is < 0 or > 65535)
             throw new ArgumentException($"--bulk-port must be 0 (any free port) or a port up to 65535, not {BulkPort}.");
         if (StepTimeoutSeconds < 1)

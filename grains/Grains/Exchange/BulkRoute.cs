@@ -4,9 +4,10 @@ namespace Orleans.Gan.Grains.Exchange;
 public enum BulkRoute
 {
     /// <summary>On a TCP connection of their own between the silos (<see cref="BulkSocketServer"/>), at close to the
-    /// wire's speed. Not encrypted: not for clusters with TLS.</summary>
+    /// wire's speed; mutual TLS with the cluster's certificate where the cluster has one (<see cref="BulkTls"/>).</summary>
     Socket,
 
-    /// <summary>Inside the Orleans message that carries the ticket: slower, but encrypted whenever Orleans' traffic is.</summary>
+    /// <summary>Inside the Orleans message that carries the ticket: several times slower, for networks where the silos
+    /// can open no port beside Orleans' own.</summary>
     Orleans,
 }

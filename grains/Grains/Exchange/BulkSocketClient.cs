@@ -1,23 +1,26 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Orleans.Gan.Contracts;
 
 namespace Orleans.Gan.Grains.Exchange;
 
 /// <summary>
-/// Fetches buffers from other silos' <see cref="BulkSocketServer"/>s, into arrays rented from <see cref="BulkData.Pool"/>. Idle
-/// connections are kept, one per fetch in flight to each silo, so that a step opens no new connection.
+/// Fetches buffers from other silos' <see cref="BulkSocketServer"/>s, into arrays rented from <see cref="BulkData.Pool"/>,
+/// over mutual TLS where the cluster has a certificate. Idle connections are kept, one per fetch in flight to each silo,
+/// so that a step opens no new connection and makes no new handshake.
 /// </summary>
-public sealed class BulkSocketClient : IDisposable
+/// <param name="certificate">The cluster's certificate: connections then run mutual TLS with it; null connects in plain TCP.</param>
+public sealed class BulkSocketClient(X509Certificate2? certificate) : IDisposable
 {
-    private readonly ConcurrentDictionary<(string Host, int Port), ConcurrentBag<Socket>> idle = new();
+    private readonly ConcurrentDictionary<(string Host, int Port), ConcurrentBag<Stream>> idle = new();
 
     public async ValueTask<BulkData> FetchAsync(BulkTicket ticket, CancellationToken cancellation)
     {
         var endpoint = (ticket.Host!, ticket.Port);
-        var connection = Take(endpoint) ?? await ConnectAsync(endpoint, cancellation);
+        var connection = Take(endpoint) ?? await BulkTls.ConnectAsync(ticket.Host!, ticket.Port, certificate, cancellation);
         // A blocking receive ends when its socket closes; that is how the deadline ends a fetch.
         await using var closeOnCancel = cancellation.Register(connection.Dispose);
         try
@@ -41,7 +44,7 @@ public sealed class BulkSocketClient : IDisposable
     }
 
     /// <summary>One request and its answer, blocking, on a thread of its own (see <see cref="BulkWire"/>).</summary>
-    private static BulkData Fetch(Socket connection, BulkTicket ticket)
+    private static BulkData Fetch(Stream connection, BulkTicket ticket)
     {
         BulkWire.WriteRequest(connection, ticket.Key, ticket.Version);
         var header = new byte[BulkWire.HeaderBytes];
@@ -77,23 +80,8 @@ public sealed class BulkSocketClient : IDisposable
         }
     }
 
-    private Socket? Take((string, int) endpoint) =>
+    private Stream? Take((string, int) endpoint) =>
         idle.TryGetValue(endpoint, out var connections) && connections.TryTake(out var connection) ? connection : null;
 
-    private void Return((string, int) endpoint, Socket connection) => idle.GetOrAdd(endpoint, _ => []).Add(connection);
-
-    private static async Task<Socket> ConnectAsync((string Host, int Port) endpoint, CancellationToken cancellation)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(endpoint.Host, endpoint.Port, cancellation);
-            return socket;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            socket.Dispose();
-            throw new BulkTransferException($"Cannot reach the bulk transfer of {endpoint.Host}:{endpoint.Port}: {e.Message}", e);
-        }
-    }
+    private void Return((string, int) endpoint, Stream connection) => idle.GetOrAdd(endpoint, _ => []).Add(connection);
 }

@@ -1,27 +1,33 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace Orleans.Gan.Grains.Exchange;
 
 /// <summary>
-/// Serves this silo's offered buffers to other silos on a TCP port of its own (<see cref="BulkWire"/>): each answer is
-/// sent straight from the offering grain's buffer, in one send, with no copy in between. Each connection is served on
-/// a thread of its own (a silo has one per other silo fetching at once).
+/// Serves this silo's offered buffers to other silos on a TCP port of its own (<see cref="BulkWire"/>), over mutual
+/// TLS where the cluster has a certificate (<see cref="BulkTls"/>): each answer is written straight from the offering
+/// grain's buffer, with no copy in between. Each connection is served on a thread of its own (a silo has one per other
+/// silo fetching at once).
 /// </summary>
 public sealed class BulkSocketServer : IAsyncDisposable
 {
     private readonly Socket listener;
     private readonly Func<string, long, ReadOnlyMemory<byte>?> lookUp;
+    private readonly X509Certificate2? certificate;
     private readonly ILogger logger;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task accepting;
 
     /// <param name="lookUp">The buffer offered under a key at a version, or null when there is none.</param>
-    public BulkSocketServer(IPEndPoint endpoint, Func<string, long, ReadOnlyMemory<byte>?> lookUp, ILogger logger)
+    /// <param name="certificate">The cluster's certificate: connections then run mutual TLS with it; null serves plain TCP.</param>
+    public BulkSocketServer(IPEndPoint endpoint, Func<string, long, ReadOnlyMemory<byte>?> lookUp, X509Certificate2? certificate, ILogger logger)
     {
         this.lookUp = lookUp;
+        this.certificate = certificate;
         this.logger = logger;
         listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -73,22 +79,28 @@ public sealed class BulkSocketServer : IAsyncDisposable
         {
             // Closing the connection is what ends a blocking receive when the silo stops.
             using var closeOnStop = stopping.Token.Register(connection.Dispose);
+            var peer = connection.RemoteEndPoint;
             try
             {
-                while (BulkWire.ReadRequest(connection) is { } request)
+                using var stream = BulkTls.Accept(connection, certificate);
+                while (BulkWire.ReadRequest(stream) is { } request)
                 {
                     if (lookUp(request.Key, request.Version) is { } data)
                     {
-                        connection.Send(BulkWire.Header(BulkWire.Found, data.Length));
-                        connection.Send(data.Span);
+                        stream.Write(BulkWire.Header(BulkWire.Found, data.Length));
+                        stream.Write(data.Span);
                     }
                     else
                     {
                         var reason = Encoding.UTF8.GetBytes($"nothing is offered under '{request.Key}' at version {request.Version}");
-                        connection.Send(BulkWire.Header(BulkWire.Missing, reason.Length));
-                        connection.Send(reason);
+                        stream.Write(BulkWire.Header(BulkWire.Missing, reason.Length));
+                        stream.Write(reason);
                     }
                 }
+            }
+            catch (AuthenticationException e)
+            {
+                logger.LogWarning("Refused a bulk connection from {Peer}: it did not complete TLS with the cluster's certificate ({Reason})", peer, e.Message);
             }
             catch (Exception e) when (e is SocketException or IOException or InvalidDataException or ObjectDisposedException)
             {

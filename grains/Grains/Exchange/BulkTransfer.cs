@@ -20,19 +20,21 @@ public sealed class BulkTransfer : IBulkTransfer, IAsyncDisposable
     private readonly BulkRoute route;
     private readonly string host;
     private readonly BulkSocketServer? server;
-    private readonly BulkSocketClient client = new();
+    private readonly BulkSocketClient client;
 
     public BulkTransfer(IOptions<TrainingHostOptions> options, ILogger<BulkTransfer> logger)
     {
         var settings = options.Value;
         route = settings.BulkRoute;
         host = settings.BulkAddress;
+        client = new BulkSocketClient(settings.ClusterCertificate);
         if (route == BulkRoute.Socket)
         {
             var address = IPAddress.Parse(settings.BulkAddress);
             var listen = settings.BulkListenOnAnyAddress ? IPAddress.Any : address;
-            server = new BulkSocketServer(new IPEndPoint(listen, settings.BulkPort), Lend, logger);
-            logger.LogInformation("Bulk transfers of this silo are served on {Address}:{Port}", host, server.Port);
+            server = new BulkSocketServer(new IPEndPoint(listen, settings.BulkPort), Lend, settings.ClusterCertificate, logger);
+            logger.LogInformation("Bulk transfers of this silo are served on {Address}:{Port}{Tls}", host, server.Port,
+                settings.ClusterCertificate is null ? "" : ", over mutual TLS with the cluster's certificate");
         }
         else
         {

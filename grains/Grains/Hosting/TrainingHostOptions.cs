@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Orleans.Gan.Grains.Exchange;
 
 namespace Orleans.Gan.Grains.Hosting;
@@ -28,6 +29,9 @@ public sealed class TrainingHostOptions
 
     /// <summary>The side path's TCP port; 0 takes any free one.</summary>
     public int BulkPort { get; set; }
+
+    /// <summary>The cluster's TLS certificate, if it has one: the side path then runs mutual TLS with it, as Orleans' connections do.</summary>
+    public X509Certificate2? ClusterCertificate { get; set; }
 
     /// <summary>
     /// The devices of the worker slots this silo offers (see <c>DeviceSlots</c>), one worker each before slots are
