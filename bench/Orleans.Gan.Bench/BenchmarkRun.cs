@@ -123,14 +123,18 @@ public sealed class BenchmarkRun(BenchSettings settings)
             sidePath = await Timed("25 MB on the bulk side path", () => cluster.SidePathAsync(ExchangeFigures.ProbeBytes, settings.Repeats));
         }
         var exchanges = new List<ExchangeCase>();
-        foreach (var (route, precision) in new[]
+        var certificate = BenchCertificate.Write(Path.Combine(settings.WorkDirectory, "tls"));
+        foreach (var (route, precision, tls) in new[]
         {
-            ("socket", GradientPrecision.Float32), ("orleans", GradientPrecision.Float32), ("socket", GradientPrecision.BFloat16),
+            ("socket", GradientPrecision.Float32, false), ("socket", GradientPrecision.Float32, true), ("orleans", GradientPrecision.Float32, false),
+            ("socket", GradientPrecision.BFloat16, false),
         })
         {
-            var run = await Timed($"exchange on 2 silo processes, {route}, {ReportTables.Precision(precision)} gradients",
-                () => ClusterRunBenchmark.RunAsync(2, 2, settings.SimulatedBatch, precision, settings, ["--bulk-transfer", route], simulateComputeMs: 0));
-            exchanges.Add(new ExchangeCase(route, precision, run));
+            string label = tls ? $"{route} under TLS" : route;
+            var run = await Timed($"exchange on 2 silo processes, {label}, {ReportTables.Precision(precision)} gradients",
+                () => ClusterRunBenchmark.RunAsync(2, 2, settings.SimulatedBatch, precision, settings, ["--bulk-transfer", route], simulateComputeMs: 0,
+                    tlsCertificate: tls ? certificate : null));
+            exchanges.Add(new ExchangeCase(label, precision, run));
         }
         var errors = await Timed("error of half-precision gradients", () => Task.FromResult(PrecisionErrorBenchmark.Run(settings.PrecisionSteps)));
         report.Exchange = new ExchangeFigures(memcpy, tcp, copies, message, sidePath, exchanges, errors);

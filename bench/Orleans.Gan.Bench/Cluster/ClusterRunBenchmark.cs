@@ -16,13 +16,13 @@ public static class ClusterRunBenchmark
 
     /// <summary>A run on a cluster of its own, started for it and stopped after it.</summary>
     public static async Task<ClusterRunResult> RunAsync(int silos, int workers, int batchPerWorker, GradientPrecision precision,
-        BenchSettings settings, IReadOnlyList<string>? siloArguments = null, int? simulateComputeMs = null)
+        BenchSettings settings, IReadOnlyList<string>? siloArguments = null, int? simulateComputeMs = null, string? tlsCertificate = null)
     {
         var runs = Path.Combine(settings.WorkDirectory, "runs", Guid.NewGuid().ToString("N"));
         try
         {
             await using var cluster = await LocalSiloCluster.StartAsync(silos, Math.Max(1, settings.Threads / silos), settings.DataDirectory, runs,
-                ["--device", settings.Device, .. siloArguments ?? []]);
+                ["--device", settings.Device, .. siloArguments ?? []], tlsCertificate);
             return await RunOnAsync(cluster, workers, batchPerWorker, precision, settings, simulateComputeMs);
         }
         finally

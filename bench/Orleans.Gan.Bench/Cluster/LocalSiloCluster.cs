@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
+using Orleans.Gan.Contracts;
 
 namespace Orleans.Gan.Bench.Cluster;
 
@@ -27,9 +29,12 @@ public sealed class LocalSiloCluster : IAsyncDisposable
 
     /// <summary>Starts <paramref name="count"/> silos of <paramref name="threadsEach"/> torch threads and waits until all are active members.</summary>
     /// <param name="siloArguments">More flags for every silo, e.g. <c>--bulk-transfer orleans</c>.</param>
+    /// <param name="tlsCertificate">A cluster certificate: the silos are started with <c>--tls-certificate</c> and the client connects with it.</param>
     public static async Task<LocalSiloCluster> StartAsync(int count, int threadsEach, string dataDirectory, string runsDirectory,
-        IReadOnlyList<string> siloArguments)
+        IReadOnlyList<string> siloArguments, string? tlsCertificate = null)
     {
+        if (tlsCertificate is not null)
+            siloArguments = [.. siloArguments, "--tls-certificate", tlsCertificate];
         var clusterId = $"bench-{Guid.NewGuid():N}";
         int primaryPort = FreePort.Next();
         var silos = new List<SiloProcess>();
@@ -42,7 +47,7 @@ public sealed class LocalSiloCluster : IAsyncDisposable
                 silos.Add(await SiloProcess.StartAsync($"silo-{(char)('a' + i)}", primaryPort, siloPort, clusterId, threadsEach, dataDirectory, runsDirectory,
                     siloArguments));
             }
-            services = await ConnectAsync(clusterId, silos);
+            services = await ConnectAsync(clusterId, silos, tlsCertificate);
             var cluster = new LocalSiloCluster(silos, services);
             await cluster.WaitForMembersAsync(count);
             return cluster;
@@ -66,7 +71,7 @@ public sealed class LocalSiloCluster : IAsyncDisposable
             await silo.DisposeAsync();
     }
 
-    private static async Task<ServiceProvider> ConnectAsync(string clusterId, IReadOnlyList<SiloProcess> silos)
+    private static async Task<ServiceProvider> ConnectAsync(string clusterId, IReadOnlyList<SiloProcess> silos, string? tlsCertificate)
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -75,6 +80,16 @@ public sealed class LocalSiloCluster : IAsyncDisposable
             client.UseStaticClustering([.. silos.Select(s => s.Gateway)]);
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2));
+            if (tlsCertificate is not null)
+            {
+                var certificate = ClusterCertificate.Load(tlsCertificate, "the benchmark's certificate");
+                client.UseTls(certificate, o =>
+                {
+                    o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+                    o.RemoteCertificateValidation = (remote, _, _) => ClusterCertificate.IsClusterPeer(certificate, remote);
+                    o.OnAuthenticateAsClient = (_, ssl) => ssl.TargetHost = ClusterCertificate.TargetHost(certificate);
+                });
+            }
             // Silos that have just started on a loaded machine may take longer than one 5 s connection attempt to
             // accept a client (seen once, at a load average of 6); a minute of retries costs nothing when they do not.
             var giveUp = DateTime.UtcNow + TimeSpan.FromMinutes(1);
