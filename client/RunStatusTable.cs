@@ -30,7 +30,8 @@ internal static class RunStatusTable
         AddRow(table, "Loss_G", StatusFormat.LossG(status.Metrics));
         AddRow(table, "D(x)", StatusFormat.RealScore(status.Metrics));
         AddRow(table, "D(G(z)) before / after D's update", StatusFormat.FakeScore(status.Metrics));
-        AddRow(table, "Sample SWD x10³ (lower is better)", StatusFormat.Quality(status.Quality));
+        AddRow(table, "Sample SWD x10³ of G_ema (lower is better)", StatusFormat.Quality(status.Quality));
+        AddRow(table, "Sample SWD x10³ of G", StatusFormat.Quality(status.RawQuality));
         AddRow(table, "Images/s", StatusFormat.ImagesPerSecond(status));
         AddRow(table, "Workers active / target", StatusFormat.Workers(status));
         AddRow(table, "Workers on (silo/device)", StatusFormat.Placement(status));

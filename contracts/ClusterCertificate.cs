@@ -34,6 +34,23 @@ public static class ClusterCertificate
     public static bool IsClusterPeer(X509Certificate2 cluster, X509Certificate2? remote) =>
         remote is not null && remote.RawData.AsSpan().SequenceEqual(cluster.RawData);
 
+    /// <summary>
+    /// A certificate made for one cluster, as the README's openssl line makes it: self-signed, RSA 2048, its name also its
+    /// DNS name, with its private key. Export it with <c>Export(X509ContentType.Pfx)</c> to give it to silos and clients.
+    /// </summary>
+    public static X509Certificate2 CreateSelfSigned(string name, TimeSpan validFor)
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new CertificateRequest($"CN={name}", key, System.Security.Cryptography.HashAlgorithmName.SHA256,
+            System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName(name);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow + validFor);
+        // Through PKCS#12, so that the key is one TLS can use on every platform.
+        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
+    }
+
     /// <summary>The name a connecting side expects: the certificate's own, so that one certificate serves every host.</summary>
     public static string TargetHost(X509Certificate2 cluster) => cluster.GetNameInfo(X509NameType.DnsName, forIssuer: false);
 }

@@ -23,8 +23,8 @@ public interface ICoordinatorGrain : IGrainWithStringKey
     /// <summary>Stops after the step in flight and writes a checkpoint.</summary>
     Task<RunStatus> Stop();
 
-    /// <summary>The newest generator, or null when the run is not in memory.</summary>
-    Task<GeneratorSnapshot?> GetGenerator();
+    /// <summary>The newest G_ema (G itself where the run keeps none) or G, or null when the run is not in memory.</summary>
+    Task<GeneratorSnapshot?> GetGenerator(GeneratorChoice choice);
 
     /// <summary>Loss_D and Loss_G since the run was started on this activation, thinned to a few thousand points.</summary>
     Task<IReadOnlyList<LossPoint>> GetLossHistory();

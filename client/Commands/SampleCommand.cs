@@ -10,8 +10,8 @@ using Orleans.Gan.Core.Runtime;
 namespace Orleans.Gan.Client.Commands;
 
 /// <summary>
-/// <c>client sample</c>: faces from a run's newest generator on the cluster, or from a weights file with no cluster
-/// (a PyTorch state dict, safetensors, or a checkpoint), as one grid or one file each.
+/// <c>client sample</c>: faces from a run's newest G_ema (or G) on the cluster, or from a weights file with no cluster
+/// (a PyTorch state dict, safetensors, or a checkpoint, whose G_ema is used where it has one), as one grid or one file each.
 /// </summary>
 internal sealed class SampleCommand
 {
@@ -63,6 +63,13 @@ internal sealed class SampleCommand
         ["tutorial28"] = GanArchitecture.Tutorial28,
     };
 
+    private readonly Option<string> generator = new Option<string>("--generator")
+    {
+        Description = $"{GeneratorChoices.Ema}: G_ema, the averaged generator, which draws cleaner faces (G itself where the run or checkpoint keeps none); "
+            + $"{GeneratorChoices.Raw}: G itself.",
+        DefaultValueFactory = _ => GeneratorChoices.Ema,
+    }.OneOf([GeneratorChoices.Ema, GeneratorChoices.Raw]);
+
     private readonly Option<bool> separate = new("--separate")
     {
         Description = "Write each face to its own file, faces-000.png, faces-001.png, ... in the --out folder.",
@@ -72,7 +79,7 @@ internal sealed class SampleCommand
     {
         var command = new Command("sample", "Draw faces from a run's newest generator, or from a weights file, and write them as PNG.")
         {
-            count, output, seed, run, weights, model, separate,
+            count, output, seed, run, weights, model, generator, separate,
         };
         cluster.AddTo(command);
         command.Validators.Add(result =>
@@ -91,7 +98,9 @@ internal sealed class SampleCommand
                 client =>
                 {
                     var sampler = client.GetGrain<ISamplerGrain>(parseResult.GetRequiredValue(run)!);
-                    return WriteAsync(parseResult, sampler.SampleGrid, sampler.SampleFaces);
+                    var choice = Choice(parseResult);
+                    return WriteAsync(parseResult, (faces, noiseSeed) => sampler.SampleGrid(faces, noiseSeed, choice),
+                        (faces, noiseSeed) => sampler.SampleFaces(faces, noiseSeed, choice));
                 },
                 cancellationToken,
                 retry: true));
@@ -105,7 +114,8 @@ internal sealed class SampleCommand
         CpuKernels.CapWhereCachesAreHidden();
         try
         {
-            var pretrained = PretrainedWeights.Read(file.FullName, parseResult.GetValue(model) is { } name ? Models[name] : null);
+            var pretrained = PretrainedWeights.Read(file.FullName, parseResult.GetValue(model) is { } name ? Models[name] : null,
+                averaged: Choice(parseResult) == GeneratorChoice.Ema);
             using var networks = GanNetworks.Create(pretrained.Model, seed: 0);
             pretrained.LoadInto(networks);
             return await WriteAsync(parseResult,
@@ -118,6 +128,8 @@ internal sealed class SampleCommand
             return ExitCodes.Failure;
         }
     }
+
+    private GeneratorChoice Choice(ParseResult parseResult) => GeneratorChoices.Parse(parseResult.GetRequiredValue(generator))!.Value;
 
     private async Task<int> WriteAsync(ParseResult parseResult, Func<int, long, Task<byte[]>> sampleGrid,
         Func<int, long, Task<IReadOnlyList<byte[]>>> sampleFaces)

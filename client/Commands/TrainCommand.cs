@@ -129,6 +129,21 @@ internal sealed class TrainCommand
         HelpName = "N",
     }.InRange(4, 512);
 
+    private readonly Option<double> emaKimg = new Option<double>("--ema-kimg")
+    {
+        Description = "G_ema, the averaged generator that draws the grids and faces by default: the half-life of its average in thousands "
+            + "of images, as StyleGAN2-ADA's ema_kimg. 0 keeps no average.",
+        HelpName = "K",
+        DefaultValueFactory = _ => 10,
+    }.AtLeast(0);
+
+    private readonly Option<double?> emaRampup = new Option<double?>("--ema-rampup")
+    {
+        Description = "G_ema's ramp-up, as StyleGAN2-ADA's ema_rampup (0.05 there): early in the run the half-life is at most the "
+            + "images seen times this. Default: none.",
+        HelpName = "R",
+    }.Positive();
+
     private readonly Option<FileInfo?> initFrom = new("--init-from")
     {
         Description = "Start the new run from these weights instead of random ones: a PyTorch state dict of G (torch.save(netG.state_dict(), ...)), "
@@ -158,24 +173,19 @@ internal sealed class TrainCommand
         Description = "For measuring the exchange: workers wait this many ms per phase instead of running the networks, "
             + "and still load every weight and send gradients of the real size, as a GPU's step would. The networks do not learn.",
         HelpName = "MS",
-    };
+    }.InRange(0, 60_000);
 
     private readonly Option<bool> detach = new("--detach")
     {
         Description = "Return as soon as the run has started instead of watching it.",
     };
 
-    /// <summary>What the checkpoint fixes for an exact resume: the networks, the batch, the optimizer and the seed.</summary>
-    private IEnumerable<Option> FixedByCheckpoint => [model, batchSize, learningRate, seed, generatorFeatures, discriminatorFeatures];
+    /// <summary>What the checkpoint fixes for an exact resume: the networks, the batch, the optimizer, the seed and G_ema's average.</summary>
+    private IEnumerable<Option> FixedByCheckpoint => [model, batchSize, learningRate, seed, generatorFeatures, discriminatorFeatures, emaKimg, emaRampup];
 
     public TrainCommand()
     {
         wirePrecision.AcceptOnlyFromAmong([.. WirePrecisions.Keys]);
-        simulateCompute.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 0 or > 60_000)
-                result.AddError($"{simulateCompute.Name} must be from 0 to 60000; got {result.GetValueOrDefault<int?>()}.");
-        });
     }
 
     public Command Build()
@@ -184,7 +194,8 @@ internal sealed class TrainCommand
             + "Ctrl+C stops watching; the run goes on.")
         {
             workers, model, epochs, batchSize, dataset, run, seed, sampleEvery, checkpointEvery, qualityEvery, maxSteps,
-            syntheticFaces, learningRate, generatorFeatures, discriminatorFeatures, initFrom, resume, wirePrecision, simulateCompute, detach,
+            syntheticFaces, learningRate, generatorFeatures, discriminatorFeatures, emaKimg, emaRampup, initFrom, resume, wirePrecision,
+            simulateCompute, detach,
         };
         command.Validators.Add(result =>
         {
@@ -267,7 +278,9 @@ internal sealed class TrainCommand
         InitFrom: parseResult.GetValue(initFrom)?.FullName,
         QualityEvery: parseResult.GetValue(qualityEvery),
         GradientPrecision: WirePrecisions[parseResult.GetRequiredValue(wirePrecision)],
-        SimulateComputeMs: parseResult.GetValue(simulateCompute));
+        SimulateComputeMs: parseResult.GetValue(simulateCompute),
+        EmaKimg: parseResult.GetValue(emaKimg),
+        EmaRampup: parseResult.GetValue(emaRampup));
 
     private static async Task<int> TrainAsync(
         ICoordinatorGrain coordinator,

@@ -3,7 +3,7 @@ using Orleans.Gan.Contracts;
 
 namespace Orleans.Gan.Silo.Web;
 
-/// <summary><c>/</c>: the runs, their loss curves and the newest faces, with the two JSON and PNG endpoints it polls.</summary>
+/// <summary><c>/</c>: the runs, their loss curves and the newest faces (of G_ema, or of G with <c>?generator=raw</c>), with the two JSON and PNG endpoints it polls.</summary>
 public static class FacesPage
 {
     private const int DefaultFaces = 64;
@@ -23,16 +23,18 @@ public static class FacesPage
         return endpoints;
     }
 
-    private static async Task<IResult> SamplesAsync(string run, int? count, long? seed, IGrainFactory grains)
+    private static async Task<IResult> SamplesAsync(string run, int? count, long? seed, string? generator, IGrainFactory grains)
     {
         if (GrainKeys.ValidateRunName(run) is { } invalid)
             return Results.BadRequest(invalid);
+        if (GeneratorChoices.Parse(generator ?? GeneratorChoices.Ema) is not { } choice)
+            return Results.BadRequest($"generator must be {GeneratorChoices.Ema} or {GeneratorChoices.Raw}, not '{generator}'.");
         int faces = count ?? DefaultFaces;
         if (faces is < 1 or > ISamplerGrain.MaxFaces)
             return Results.BadRequest($"count must be from 1 to {ISamplerGrain.MaxFaces}, not {faces}.");
         try
         {
-            var png = await grains.GetGrain<ISamplerGrain>(run).SampleGrid(faces, seed ?? 0);
+            var png = await grains.GetGrain<ISamplerGrain>(run).SampleGrid(faces, seed ?? 0, choice);
             return Results.File(png, "image/png");
         }
         catch (InvalidOperationException e)

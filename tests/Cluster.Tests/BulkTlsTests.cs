@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -76,17 +75,7 @@ public sealed class BulkTlsTests : IAsyncLifetime
     private static BulkTransfer Transfer(X509Certificate2? certificate) =>
         new(Options.Create(new TrainingHostOptions { BulkRoute = BulkRoute.Socket, ClusterCertificate = certificate }), NullLogger<BulkTransfer>.Instance);
 
-    /// <summary>A certificate made for one cluster, as users make theirs: self-signed, with its name as a DNS name.</summary>
-    private static X509Certificate2 SelfSigned(string name)
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName(name);
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), null);
-    }
+    private static X509Certificate2 SelfSigned(string name) => ClusterCertificate.CreateSelfSigned(name, TimeSpan.FromDays(1));
 
     private static CancellationToken Cancel() => new CancellationTokenSource(Deadline).Token;
 

@@ -21,10 +21,11 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
     [InlineData(GradientPrecision.BFloat16)]
     public async Task One_worker_on_the_cluster_gives_weights_bit_identical_to_the_single_process_loop(GradientPrecision precision)
     {
-        var settings = Settings($"one-worker-{precision}", workers: 1) with { GradientPrecision = precision };
+        // A short half-life, so that G_ema is far from both G and its start.
+        var settings = Settings($"one-worker-{precision}", workers: 1) with { GradientPrecision = precision, EmaKimg = 0.02 };
         var checkpoint = await TrainOnCluster(settings);
 
-        var reference = TrainInProcess(settings);
+        var (reference, referenceAverage) = TrainInProcess(settings);
 
         var (cluster, state) = CheckpointFile.LoadNetworks(checkpoint);
         using (cluster)
@@ -32,6 +33,11 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
             Assert.Equal(Steps, state.Step);
             Assert.Equal(Weights(reference.Networks), Weights(cluster));
         }
+        var (clusterAverage, _) = CheckpointFile.LoadNetworks(checkpoint, averaged: true);
+        using (clusterAverage)
+            Assert.Equal(GeneratorOf(referenceAverage.Networks), GeneratorOf(clusterAverage));
+        Assert.NotEqual(GeneratorOf(reference.Networks), GeneratorOf(referenceAverage.Networks));
+        referenceAverage.Dispose();
         reference.Dispose();
     }
 
@@ -87,7 +93,9 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
         var settings = Settings("init-from", workers: 1) with { InitFrom = weights };
         await RunToEnd(settings);
 
-        using var reference = TrainInProcess(settings);
+        var (reference, average) = TrainInProcess(settings);
+        using var disposeReference = reference;
+        using var disposeAverage = average;
         var (cluster, _) = CheckpointFile.LoadNetworks(new RunFolder(ClusterFixture.RunsDirectory, settings.Run).LatestCheckpoint()!.Value.Path);
         using (cluster)
             Assert.Equal(Weights(reference.Networks), Weights(cluster));
@@ -141,10 +149,12 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
         await coordinator.WaitForEnd();
 
         var sampler = fixture.Cluster.GrainFactory.GetGrain<ISamplerGrain>(settings.Run);
-        var faces = await sampler.SampleFaces(10, seed: 3);
+        var faces = await sampler.SampleFaces(10, seed: 3, GeneratorChoice.Ema);
         Assert.Equal(10, faces.Count);
         Assert.All(faces, png => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => sampler.SampleGrid(ISamplerGrain.MaxFaces + 1, seed: 1));
+        // G_ema, by default, and G draw different faces for the same noise.
+        Assert.NotEqual(await sampler.SampleGrid(4, seed: 3, GeneratorChoice.Ema), await sampler.SampleGrid(4, seed: 3, GeneratorChoice.Raw));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => sampler.SampleGrid(ISamplerGrain.MaxFaces + 1, seed: 1, GeneratorChoice.Ema));
     }
 
     private static RunSettings Settings(string run, int workers) => new(
@@ -170,20 +180,26 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
     }
 
     /// <summary>The same run with <see cref="LocalTrainer"/>, reading batches as the cluster's one shard does and rounding
-    /// gradients as they travel.</summary>
-    private static LocalTrainer TrainInProcess(RunSettings settings)
+    /// gradients as they travel, and its G_ema updated after each step.</summary>
+    private static (LocalTrainer Trainer, GeneratorAverage Average) TrainInProcess(RunSettings settings)
     {
         var trainer = new LocalTrainer(settings.ToTrainingConfig(), gradients: settings.GradientPrecision.ToCore());
         if (settings.InitFrom is { } weights)
             PretrainedWeights.Read(weights).LoadInto(trainer.Networks);
+        var average = new GeneratorAverage(trainer.Networks, settings.Seed, settings.ToAverageSettings());
         var reader = OpenShard(settings, 0);
         for (long step = 0; step < Steps; step++)
         {
             using var batch = Batch(reader, settings, step);
             trainer.TrainStep(batch);
+            average.Update(step * settings.BatchSize, settings.BatchSize);
         }
-        return trainer;
+        return (trainer, average);
     }
+
+    /// <summary>G's parameters and statistics, for bit-for-bit comparisons.</summary>
+    private static byte[] GeneratorOf(GanNetworks networks) =>
+        [.. TensorBlock.Parameters(networks.Generator).ReadValues(), .. TensorBlock.RunningStatistics(networks.Generator).ReadValues()];
 
     /// <summary>
     /// One replica per worker computing its own gradients, averaged here with torch's mean rather than GradientSum,

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Orleans.Gan.Contracts;
 
 namespace Orleans.Gan.EndToEnd.Tests;
 
@@ -67,12 +67,7 @@ public sealed class TlsTests : IDisposable
 
     private static string WriteSelfSigned(string name, string path)
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName(name);
-        request.CertificateExtensions.Add(names.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        using var certificate = ClusterCertificate.CreateSelfSigned(name, TimeSpan.FromDays(30));
         File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx));
         return path;
     }

@@ -17,7 +17,8 @@ namespace Orleans.Gan.Core.Checkpoints;
 /// their state-dict names, so that PyTorch loads dcgan64 weights into its reference model after stripping the prefix.
 /// Each Adam state is stored under <c>optimizer.generator.</c> or <c>optimizer.discriminator.</c> followed by the names
 /// of PyTorch's optimizer state dict (<c>state.{i}.exp_avg</c>, <c>state.{i}.exp_avg_sq</c>, <c>state.{i}.step</c>,
-/// i the parameter's index), so that <c>torch.optim.Adam</c> continues from it; checkpoints written before kept it as
+/// i the parameter's index), so that <c>torch.optim.Adam</c> continues from it; G_ema, where the run keeps one, under
+/// <c>generator_ema.</c> followed by G's names, so that PyTorch loads it into the same generator class; checkpoints written before kept it as
 /// one uint8 tensor in TorchSharp's own format, and still load. The <see cref="CheckpointState"/> (JSON) is a uint8
 /// tensor beside them. Files are written with <see cref="AtomicFile"/>: a crash never leaves half a checkpoint. The
 /// state carries a checksum of all the other tensors, verified on every load: a flipped bit in a weight would
@@ -27,6 +28,7 @@ public static class CheckpointFile
 {
     public const string GeneratorPrefix = "generator.";
     public const string DiscriminatorPrefix = "discriminator.";
+    public const string AveragePrefix = "generator_ema.";
     private const string GeneratorAdamKey = "optimizer.generator";
     private const string DiscriminatorAdamKey = "optimizer.discriminator";
     private const string StateKey = "training_state";
@@ -37,12 +39,17 @@ public static class CheckpointFile
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public static void Save(string path, GanNetworks networks, GanOptimizers optimizers, CheckpointState state)
+    public static void Save(string path, GanNetworks networks, GanOptimizers optimizers, CheckpointState state, GeneratorAverage? average = null)
     {
         using var scope = NewDisposeScope();
         var tensors = new Dictionary<string, Tensor>();
         foreach (var (name, tensor) in networks.Generator.state_dict())
             tensors[GeneratorPrefix + name] = tensor;
+        if (average is not null)
+        {
+            foreach (var (name, tensor) in average.Networks.Generator.state_dict())
+                tensors[AveragePrefix + name] = tensor;
+        }
         foreach (var (name, tensor) in networks.Discriminator.state_dict())
             tensors[DiscriminatorPrefix + name] = tensor;
         AddAdam(tensors, GeneratorAdamKey, optimizers.Generator);
@@ -61,8 +68,11 @@ public static class CheckpointFile
         return ParseState(path, Open(path, [StateKey]));
     }
 
-    /// <summary>Restores networks and optimizers built for the same config, and returns the training state.</summary>
-    public static CheckpointState Load(string path, GanNetworks networks, GanOptimizers optimizers)
+    /// <summary>
+    /// Restores networks, optimizers and G_ema built for the same config, and returns the training state. G_ema starts
+    /// as G where the checkpoint has none (written before G_ema, or by a run that kept none).
+    /// </summary>
+    public static CheckpointState Load(string path, GanNetworks networks, GanOptimizers optimizers, GeneratorAverage? average = null)
     {
         using var scope = NewDisposeScope();
         var tensors = Open(path, keysToKeep: null);
@@ -76,6 +86,8 @@ public static class CheckpointFile
             LoadWeights(tensors, networks);
             LoadAdam(tensors, GeneratorAdamKey, optimizers.Generator);
             LoadAdam(tensors, DiscriminatorAdamKey, optimizers.Discriminator);
+            if (average is not null)
+                LoadAverage(tensors, average);
         }
         catch (Exception e) when (e is not CheckpointException)
         {
@@ -85,7 +97,8 @@ public static class CheckpointFile
     }
 
     /// <summary>Both networks of a checkpoint, built from its own config: what the sampler needs, without optimizers.</summary>
-    public static (GanNetworks Networks, CheckpointState State) LoadNetworks(string path)
+    /// <param name="averaged">G from G_ema where the checkpoint has one.</param>
+    public static (GanNetworks Networks, CheckpointState State) LoadNetworks(string path, bool averaged = false)
     {
         using var scope = NewDisposeScope();
         var tensors = Open(path, keysToKeep: null);
@@ -94,6 +107,11 @@ public static class CheckpointFile
         try
         {
             LoadWeights(tensors, networks);
+            if (averaged && HasAverage(tensors))
+            {
+                using var noGrad = no_grad();
+                networks.Generator.load_state_dict(WithPrefix(tensors, AveragePrefix));
+            }
             return (networks, state);
         }
         catch (Exception e)
@@ -164,6 +182,20 @@ public static class CheckpointFile
         using var noGrad = no_grad();
         networks.Generator.load_state_dict(WithPrefix(tensors, GeneratorPrefix));
         networks.Discriminator.load_state_dict(WithPrefix(tensors, DiscriminatorPrefix));
+    }
+
+    private static bool HasAverage(Dictionary<string, Tensor> tensors) =>
+        tensors.Keys.Any(k => k.StartsWith(AveragePrefix, StringComparison.Ordinal));
+
+    private static void LoadAverage(Dictionary<string, Tensor> tensors, GeneratorAverage average)
+    {
+        if (!HasAverage(tensors))
+        {
+            average.CopyFromGenerator();
+            return;
+        }
+        using var noGrad = no_grad();
+        average.Networks.Generator.load_state_dict(WithPrefix(tensors, AveragePrefix));
     }
 
     private static Dictionary<string, Tensor> WithPrefix(Dictionary<string, Tensor> tensors, string prefix) =>

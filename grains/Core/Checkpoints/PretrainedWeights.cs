@@ -36,7 +36,8 @@ public sealed class PretrainedWeights
     public bool HasDiscriminator => discriminator is not null;
 
     /// <summary>Reads and checks <paramref name="path"/>; <paramref name="architecture"/> null infers it from the shapes.</summary>
-    public static PretrainedWeights Read(string path, GanArchitecture? architecture = null)
+    /// <param name="averaged">From one of our checkpoints, G_ema rather than G where it has one: what to draw faces with.</param>
+    public static PretrainedWeights Read(string path, GanArchitecture? architecture = null, bool averaged = false)
     {
         if (!File.Exists(path))
             throw new CheckpointException($"No weights file at {path}.");
@@ -45,7 +46,7 @@ public sealed class PretrainedWeights
             peek.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (IsSafetensors(head) && HoldsTrainingState(path))
         {
-            var (loaded, state) = CheckpointFile.LoadNetworks(path);
+            var (loaded, state) = CheckpointFile.LoadNetworks(path, averaged);
             using var networks = loaded;
             if (architecture is { } asked && asked != state.Config.Model.Architecture)
                 throw new CheckpointException($"{path} is a checkpoint of a {state.Config.Model.Describe()} model, not {Name(asked)}.",

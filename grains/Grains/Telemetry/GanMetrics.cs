@@ -36,7 +36,7 @@ public sealed class GanMetrics
         realScore = meter.CreateGauge<double>("gan.discriminator.real_score", "1", "D(x): D's mean probability that a real image is real.");
         fakeScore = meter.CreateGauge<double>("gan.discriminator.fake_score", "1",
             "D(G(z)): D's mean probability that a generated image is real, before and after D's update (label when).");
-        quality = meter.CreateGauge<double>("gan.sample.swd", description: "Sliced Wasserstein distance x1000 of fixed-noise samples to held-out real images; lower is better.");
+        quality = meter.CreateGauge<double>("gan.sample.swd", description: "Sliced Wasserstein distance x1000 of fixed-noise samples to held-out real images, of G_ema (generator=ema) and G (generator=raw); lower is better.");
         epoch = meter.CreateGauge<int>("gan.epoch", description: "The epoch the newest step belongs to, from 0.");
         activeWorkers = meter.CreateGauge<int>("gan.workers.active", description: "Workers taking part in the run's steps.");
         targetWorkers = meter.CreateGauge<int>("gan.workers.target", description: "Workers the run asked for.");
@@ -97,7 +97,8 @@ public sealed class GanMetrics
 
     public void CheckpointWritten(string run, TimeSpan duration) => checkpointDuration.Record(duration.TotalSeconds, Run(run));
 
-    public void SampleQuality(string run, double swd) => quality.Record(swd, Run(run));
+    public void SampleQuality(string run, GeneratorChoice generator, double swd) =>
+        quality.Record(swd, With(Run(run), "generator", generator.ToString().ToLowerInvariant()));
 
     private IEnumerable<Measurement<int>> ObservePlacements() =>
         from run in placements

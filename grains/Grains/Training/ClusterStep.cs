@@ -9,8 +9,8 @@ namespace Orleans.Gan.Grains.Training;
 
 /// <summary>
 /// One training step across the cluster, read top to bottom as <see cref="LocalTrainer"/>'s: D's gradients summed over
-/// every worker, D's Adam step on their mean, G's gradients through the new D summed likewise, G's Adam step, and the
-/// batch-norm statistics averaged. Each phase offers the master's weights to the stage of every silo with workers and
+/// every worker, D's Adam step on their mean, G's gradients through the new D summed likewise, G's Adam step, the
+/// batch-norm statistics averaged, and G_ema's update. Each phase offers the master's weights to the stage of every silo with workers and
 /// fetches back one sum per silo; large buffers move through <see cref="IBulkTransfer"/>, the grain calls carry their
 /// tickets. The master networks and both Adams are the coordinator's, lent here.
 /// </summary>
@@ -19,6 +19,8 @@ public sealed class ClusterStep
     private readonly string run;
     private readonly GanOptimizers optimizers;
     private readonly NetworkBlocks blocks;
+    private readonly GeneratorAverage? average;
+    private readonly int globalBatch;
     private readonly WorkerRoster workers;
     private readonly IBulkTransfer bulk;
     private readonly string localSilo;
@@ -33,11 +35,14 @@ public sealed class ClusterStep
     private BulkTicket? discriminatorOffer;
     private long discriminatorVersion;
 
+    /// <param name="average">G_ema, updated after G's step; null where the run keeps none.</param>
+    /// <param name="globalBatch">Images of a step, all workers together: G_ema's β depends on it.</param>
     /// <param name="leaving">Whether the run is being stopped or this silo leaves: a step that fails then is not taken.</param>
-    public ClusterStep(string run, GanOptimizers optimizers, NetworkBlocks blocks, WorkerRoster workers, IBulkTransfer bulk,
-        string localSilo, TimeSpan stepTimeout, Func<CancellationToken, bool> leaving, ILogger logger)
+    public ClusterStep(string run, GanOptimizers optimizers, NetworkBlocks blocks, GeneratorAverage? average, int globalBatch, WorkerRoster workers,
+        IBulkTransfer bulk, string localSilo, TimeSpan stepTimeout, Func<CancellationToken, bool> leaving, ILogger logger)
     {
-        (this.run, this.optimizers, this.blocks, this.workers, this.bulk) = (run, optimizers, blocks, workers, bulk);
+        (this.run, this.optimizers, this.blocks, this.average, this.globalBatch) = (run, optimizers, blocks, average, globalBatch);
+        (this.workers, this.bulk) = (workers, bulk);
         (this.localSilo, this.stepTimeout, this.leaving, this.logger) = (localSilo, stepTimeout, leaving, logger);
         discriminatorUndo = new DiscriminatorUndo(optimizers.Discriminator);
         generatorSet = new byte[blocks.GeneratorSetByteCount];
@@ -60,6 +65,7 @@ public sealed class ClusterStep
         foreach (var part in generator)
             statisticsSum.Add(part.Sum.Statistics, WirePrecision.Float32, part.Sum.Workers.Length);
         blocks.WriteStatistics(statisticsSum.Mean().Span);
+        average?.Update(step * globalBatch, globalBatch);
         optimizer.Stop();
 
         var metrics = StepMetrics.Mean(generator.SelectMany(g => g.Sum.Metrics).Select(m => m.ToCore()).ToList()).ToContract();

@@ -42,6 +42,7 @@ public sealed class CoordinatorGrain(
     private RunSettings? settings;
     private GanNetworks? master;
     private GanOptimizers? optimizers;
+    private GeneratorAverage? average;
     private NetworkBlocks? blocks;
     private ClusterStep? clusterStep;
     private SampleQualityProbe? quality;
@@ -111,6 +112,7 @@ public sealed class CoordinatorGrain(
         if (newSettings.Workers < 1)
             throw new ArgumentException($"A run needs at least 1 worker, not {newSettings.Workers}.");
         newSettings.ToTrainingConfig();
+        newSettings.ToAverageSettings();
         if (resumingFrom is { } saved && newSettings.MaxSteps > 0 && newSettings.MaxSteps <= saved.State.Step)
             throw new InvalidOperationException(
                 $"Run '{Run}' is at step {saved.State.Step} already ({saved.Path}); --max-steps counts every step from the "
@@ -159,10 +161,17 @@ public sealed class CoordinatorGrain(
         return GetStatus();
     }
 
-    public Task<GeneratorSnapshot?> GetGenerator() => Task.FromResult(
-        settings is null || blocks is null
-            ? null
-            : new GeneratorSnapshot(settings, status.Step, blocks.GeneratorParameters.ReadValues(), blocks.GeneratorStatistics.ReadValues()));
+    public Task<GeneratorSnapshot?> GetGenerator(GeneratorChoice choice)
+    {
+        if (settings is null || master is null)
+            return Task.FromResult<GeneratorSnapshot?>(null);
+        var generator = Sampled(choice).Generator;
+        return Task.FromResult<GeneratorSnapshot?>(new GeneratorSnapshot(settings, status.Step,
+            TensorBlock.Parameters(generator).ReadValues(), TensorBlock.RunningStatistics(generator).ReadValues()));
+    }
+
+    /// <summary>The networks whose G draws <paramref name="choice"/>'s faces: G_ema's, or the master's where the run keeps no G_ema.</summary>
+    private GanNetworks Sampled(GeneratorChoice choice) => choice == GeneratorChoice.Ema && average is not null ? average.Networks : master!;
 
     public Task<IReadOnlyList<LossPoint>> GetLossHistory() => Task.FromResult(history.Points);
 
@@ -212,8 +221,12 @@ public sealed class CoordinatorGrain(
 
         master = GanNetworks.Create(config.Model, config.Seed);
         optimizers = new GanOptimizers(master, config);
+        var averageSettings = run.ToAverageSettings();
+        average?.Dispose();
+        average = averageSettings.IsOn ? new GeneratorAverage(master, config.Seed, averageSettings) : null;
         blocks = new NetworkBlocks(master);
-        clusterStep = new ClusterStep(Run, optimizers, blocks, workers, bulk, localSilo.Name, Host.StepTimeout, Leaving, logger);
+        clusterStep = new ClusterStep(Run, optimizers, blocks, average, run.Workers * run.BatchSize, workers, bulk, localSilo.Name,
+            Host.StepTimeout, Leaving, logger);
         var (step, resumeNote) = ResumeFromCheckpoint(new RunFolder(Host.RunsDirectory, Run), config);
         if (step == 0 && run.InitFrom is { } weightsFile)
             resumeNote = InitialiseFrom(weightsFile, config);
@@ -252,7 +265,7 @@ public sealed class CoordinatorGrain(
     private (long Step, string? Note) ResumeFromCheckpoint(RunFolder folder, TrainingConfig config)
     {
         var passedOver = new List<string>();
-        var loaded = NewestCheckpoint.Load(folder, path => CheckpointFile.Load(path, master!, optimizers!), (path, damage) =>
+        var loaded = NewestCheckpoint.Load(folder, path => CheckpointFile.Load(path, master!, optimizers!, average), (path, damage) =>
         {
             var aside = folder.SetAside(path);
             passedOver.Add(aside);
@@ -274,6 +287,7 @@ public sealed class CoordinatorGrain(
         {
             var pretrained = PretrainedWeights.Read(path, config.Model.Architecture);
             pretrained.LoadInto(master!);
+            average?.CopyFromGenerator();
             logger.LogInformation("Run {Run} starts from {File}", Run, path);
             return $"Started from {path}: G{(pretrained.HasDiscriminator ? " and D" : "; D from its seed")}.";
         }
@@ -335,28 +349,30 @@ public sealed class CoordinatorGrain(
 
     private void WriteGrid(RunFolder folder, long seed, long step)
     {
-        using var faces = FixedNoise.Sample(master!, seed, GridFaces);
+        using var faces = FixedNoise.Sample(Sampled(GeneratorChoice.Ema), seed, GridFaces);
         status = status with { LatestGrid = folder.WriteGrid(step, FaceGrid.ToPng(faces)) };
     }
 
+    /// <summary>Scores G_ema and G on the same held-out images; where the run keeps no G_ema, G's score stands for both.</summary>
     private void ScoreSamples(long step)
     {
         if (quality is null)
             return;
-        var score = quality.Measure(master!);
-        status = status with
-        {
-            Quality = new QualityScore(step, score.Average, [.. score.Levels.Select(l => l.Value)], [.. score.Levels.Select(l => l.Size)]),
-        };
-        metrics.SampleQuality(Run, score.Average);
-        logger.LogInformation("Run {Run} step {Step}: {Score}", Run, step, score);
+        var raw = quality.Measure(master!);
+        var averaged = average is null ? raw : quality.Measure(average.Networks);
+        static QualityScore Contract(long step, SwdScore score) =>
+            new(step, score.Average, [.. score.Levels.Select(l => l.Value)], [.. score.Levels.Select(l => l.Size)]);
+        status = status with { Quality = Contract(step, averaged), RawQuality = Contract(step, raw) };
+        metrics.SampleQuality(Run, GeneratorChoice.Ema, averaged.Average);
+        metrics.SampleQuality(Run, GeneratorChoice.Raw, raw.Average);
+        logger.LogInformation("Run {Run} step {Step}: G_ema {Averaged}; G {Raw}", Run, step, averaged, raw);
     }
 
     private void WriteCheckpoint(RunFolder folder, RunSettings run, long step, int stepsPerEpoch)
     {
         var started = Stopwatch.GetTimestamp();
         var state = new CheckpointState(run.ToTrainingConfig(), step, (int)(step / stepsPerEpoch), (int)(step % stepsPerEpoch), run.Workers, run.ToPlan());
-        CheckpointFile.Save(folder.CheckpointPath(step), master!, optimizers!, state);
+        CheckpointFile.Save(folder.CheckpointPath(step), master!, optimizers!, state, average);
         metrics.CheckpointWritten(Run, Stopwatch.GetElapsedTime(started));
         folder.PruneCheckpoints(Host.CheckpointsToKeep);
     }
@@ -400,6 +416,7 @@ public sealed class CoordinatorGrain(
         if (loop is not null)
             await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         master?.Dispose();
+        average?.Dispose();
         quality?.Dispose();
     }
 }

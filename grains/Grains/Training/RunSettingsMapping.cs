@@ -26,7 +26,10 @@ public static class RunSettingsMapping
     /// <summary>The settings that a checkpoint keeps beside the training config.</summary>
     public static RunPlan ToPlan(this RunSettings settings) =>
         new(settings.Epochs, settings.MaxSteps, settings.Dataset, settings.SyntheticFaces, settings.SampleEvery, settings.CheckpointEvery,
-            settings.QualityEvery);
+            settings.QualityEvery, settings.EmaKimg, settings.EmaRampup);
+
+    /// <summary>G_ema's settings; throws ArgumentException naming a bad one.</summary>
+    public static AverageSettings ToAverageSettings(this RunSettings settings) => new AverageSettings(settings.EmaKimg, settings.EmaRampup).Validate();
 
     /// <summary>The settings of the run that wrote <paramref name="state"/>, every model width spelt out.</summary>
     /// <exception cref="InvalidOperationException">The checkpoint predates stored settings.</exception>
@@ -39,7 +42,8 @@ public static class RunSettingsMapping
         return new RunSettings(run, model.Architecture == GanArchitecture.Dcgan64 ? ModelKind.Dcgan64 : ModelKind.Tutorial28,
             state.Workers, config.BatchSize, plan.Epochs, plan.MaxSteps, config.Seed, plan.Dataset, plan.SyntheticFaces,
             plan.SampleEvery, plan.CheckpointEvery, config.LearningRate, config.Beta1, config.Beta2, model.NoiseSize,
-            model.GeneratorFeatures, model.DiscriminatorFeatures, model.Dropout, model.RealLabel, plan.QualityEvery);
+            model.GeneratorFeatures, model.DiscriminatorFeatures, model.Dropout, model.RealLabel, plan.QualityEvery,
+            EmaKimg: plan.EmaKimg, EmaRampup: plan.EmaRampup);
     }
 
     public static WirePrecision ToCore(this GradientPrecision precision) => precision switch

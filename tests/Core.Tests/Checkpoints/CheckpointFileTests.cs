@@ -1,5 +1,6 @@
 using Orleans.Gan.Core.Tests.Data;
 using Orleans.Gan.Core.Checkpoints;
+using Orleans.Gan.Core.Models;
 using Orleans.Gan.Core.Training;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -113,6 +114,60 @@ public sealed class CheckpointFileTests : IDisposable
             Assert.Equal(2, read.Steps);
             Assert.Equal(written.ExpAvg.ToArray(), read.ExpAvg.ToArray());
             Assert.Equal(written.ExpAvgSq.ToArray(), read.ExpAvgSq.ToArray());
+        }
+    }
+
+    /// <summary>
+    /// G_ema goes into the checkpoint under <c>generator_ema.</c> and G's names, comes back bit for bit, and goes on
+    /// bit-identically after a resume; a checkpoint without it (an older one, or a run that kept none) starts G_ema as G.
+    /// </summary>
+    [Fact]
+    public void G_ema_is_stored_beside_G_resumes_exactly_and_starts_as_G_where_a_checkpoint_has_none()
+    {
+        var config = SmallModels.Training(SmallModels.Dcgan64);
+        using var trainer = new LocalTrainer(config);
+        using var average = new GeneratorAverage(trainer.Networks, config.Seed, new AverageSettings(Kimg: 0.1));
+        TrainAveraged(trainer, average, steps: 3);
+        var path = directory.Combine("ema.safetensors");
+        CheckpointFile.Save(path, trainer.Networks, trainer.Optimizers, new CheckpointState(config, 3, 0, 3, 1), average);
+        var keys = Safetensors.LoadStateDict(path).Keys;
+        Assert.Contains("generator_ema.main.0.weight", keys);
+        Assert.Contains("generator_ema.main.1.running_mean", keys);
+
+        // Fresh networks of the run's seed: the step's noise is drawn from it.
+        using var resumed = new LocalTrainer(config);
+        using var resumedAverage = new GeneratorAverage(resumed.Networks, config.Seed, average.Settings);
+        Assert.NotEqual(GeneratorOf(average.Networks), GeneratorOf(resumedAverage.Networks));
+        resumed.StepsDone = CheckpointFile.Load(path, resumed.Networks, resumed.Optimizers, resumedAverage).Step;
+        Assert.Equal(GeneratorOf(average.Networks), GeneratorOf(resumedAverage.Networks));
+        TrainAveraged(trainer, average, steps: 2);
+        TrainAveraged(resumed, resumedAverage, steps: 2);
+        Assert.Equal(GeneratorOf(average.Networks), GeneratorOf(resumedAverage.Networks));
+        Assert.NotEqual(GeneratorOf(trainer.Networks), GeneratorOf(average.Networks));
+
+        var (drawn, _) = CheckpointFile.LoadNetworks(path, averaged: true);
+        using (drawn)
+            Assert.NotEqual(GeneratorOf(drawn), GeneratorOf(CheckpointFile.LoadNetworks(path).Networks));
+
+        var withoutAverage = directory.Combine("without-ema.safetensors");
+        CheckpointFile.Save(withoutAverage, trainer.Networks, trainer.Optimizers, new CheckpointState(config, 5, 0, 5, 1));
+        using var older = new LocalTrainer(config);
+        using var olderAverage = new GeneratorAverage(older.Networks, config.Seed, average.Settings);
+        CheckpointFile.Load(withoutAverage, older.Networks, older.Optimizers, olderAverage);
+        Assert.Equal(GeneratorOf(trainer.Networks), GeneratorOf(olderAverage.Networks));
+    }
+
+    /// <summary>G's parameters and statistics, for bit-for-bit comparisons.</summary>
+    private static byte[] GeneratorOf(GanNetworks networks) =>
+        [.. TensorBlock.Parameters(networks.Generator).ReadValues(), .. TensorBlock.RunningStatistics(networks.Generator).ReadValues()];
+
+    private static void TrainAveraged(LocalTrainer trainer, GeneratorAverage average, int steps)
+    {
+        for (int i = 0; i < steps; i++)
+        {
+            using var batch = SmallModels.Batch(trainer.Config.Model, trainer.Config.BatchSize, seed: trainer.StepsDone);
+            trainer.TrainStep(batch);
+            average.Update((trainer.StepsDone - 1) * trainer.Config.BatchSize, trainer.Config.BatchSize);
         }
     }
 

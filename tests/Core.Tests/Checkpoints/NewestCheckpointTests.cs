@@ -44,7 +44,7 @@ public sealed class NewestCheckpointTests : IDisposable
         FlipByteInside(flipped, "generator.main.3.weight");
         var passedOver = new List<(string Path, CheckpointException Why)>();
 
-        var loaded = NewestCheckpoint.Load(folder, CheckpointFile.LoadNetworks, (path, why) => passedOver.Add((path, why)));
+        var loaded = NewestCheckpoint.Load(folder, path => CheckpointFile.LoadNetworks(path), (path, why) => passedOver.Add((path, why)));
 
         using (loaded!.Value.Loaded.Networks)
             Assert.Equal((4L, folder.CheckpointPath(4)), (loaded.Value.Loaded.State.Step, loaded.Value.Path));

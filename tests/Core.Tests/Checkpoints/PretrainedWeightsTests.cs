@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Orleans.Gan.Core.Checkpoints;
 using Orleans.Gan.Core.Models;
 using Orleans.Gan.Core.Tests.Data;
@@ -38,6 +39,48 @@ public sealed class PretrainedWeightsTests
         Assert.Equal(expected.Length, ours.Length);
         double largest = expected.Zip(ours, (a, b) => Math.Abs(a - b)).Max();
         Assert.True(largest < 1e-5, $"G's faces differ from PyTorch's by up to {largest}");
+    }
+
+    /// <summary>
+    /// PyTorch's own dcgan64 generator class strictly loads G_ema out of our checkpoint (tests/pytorch/draw_from_checkpoint.py,
+    /// reading the safetensors format itself) and draws the faces G_ema draws here, not those of G.
+    /// </summary>
+    [Fact]
+    public void PyTorch_loads_G_ema_from_a_checkpoint_into_its_generator_and_draws_G_emas_faces()
+    {
+        using var folder = new TempFolder();
+        var config = SmallModels.Training(GanModelConfig.Dcgan64 with { GeneratorFeatures = 8, DiscriminatorFeatures = 8 });
+        using var trainer = new LocalTrainer(config);
+        using var average = new GeneratorAverage(trainer.Networks, config.Seed, new AverageSettings(Kimg: 0.05));
+        for (int step = 0; step < 3; step++)
+        {
+            using var batch = SmallModels.Batch(config.Model, config.BatchSize, seed: step);
+            trainer.TrainStep(batch);
+            average.Update(step * config.BatchSize, config.BatchSize);
+        }
+        var checkpoint = Path.Combine(folder.Path, "step-00000003.safetensors");
+        CheckpointFile.Save(checkpoint, trainer.Networks, trainer.Optimizers, new CheckpointState(config, 3, 0, 3, 1), average);
+
+        float[] DrawnByPyTorch(string prefix)
+        {
+            var output = Path.Combine(folder.Path, prefix);
+            DebianPython.Run(Path.Combine(RepositoryRoot.Path, "tests", "pytorch", "draw_from_checkpoint.py"), [checkpoint, prefix, "8", output],
+                TimeSpan.FromMinutes(2), ("torch", "python3-torch"));
+            return MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(output, "faces.f32"))).ToArray();
+        }
+        var noise = Path.Combine(folder.Path, CheckpointFile.AveragePrefix, "noise.f32");
+        var averaged = DrawnByPyTorch(CheckpointFile.AveragePrefix);
+        var raw = DrawnByPyTorch(CheckpointFile.GeneratorPrefix);
+
+        average.Networks.Eval();
+        using var noGrad = no_grad();
+        using var z = tensor(MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(noise)).ToArray(), [4, 100]);
+        using var ours = average.Networks.Generator.call(z);
+        var oursFaces = ours.data<float>().ToArray();
+        double largest = averaged.Zip(oursFaces, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(largest < 1e-5, $"G_ema's faces differ from PyTorch's by up to {largest}");
+        double apart = raw.Zip(averaged, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(apart > 100 * largest, $"PyTorch's faces from G and from G_ema are {apart} apart, too close to tell which it loaded (ours and PyTorch's G_ema: {largest})");
     }
 
     [Fact]

@@ -84,6 +84,13 @@ public sealed partial class ObservabilityTests(ObservedTrainingRun cluster) : IC
         Assert.True(long.Parse(grid.Groups["step"].Value) >= 1);
         Assert.Contains($"<td>{ObservedTrainingRun.Run}</td><td class=\"phase\">training</td>", dom);
         Assert.Contains("<td>0 silo-a/cpu#0, 1 silo-b/cpu#0</td>", dom);
+        Assert.Contains("<span id=\"silo\" class=\"muted\">on silo-a (cpu)</span>", dom);
+        // G_ema's grid by default.
+        Assert.Matches("<img id=\"grid\"[^>]*generator=ema", dom);
+        // What the page shows, its script left out: no value that failed to arrive.
+        var shown = Script().Replace(dom, "");
+        foreach (var broken in new[] { "undefined", "NaN" })
+            Assert.False(shown.Contains(broken, StringComparison.Ordinal), $"The faces page shows '{broken}':\n{shown}");
 
         var screenshot = Path.Combine(Binaries.Root, "artifacts", "screenshots", "faces-page.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
@@ -94,6 +101,9 @@ public sealed partial class ObservabilityTests(ObservedTrainingRun cluster) : IC
         Assert.Equal((1300, 900), (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20))));
         Assert.True(png.Length > 50_000, $"A {png.Length}-byte screenshot after {clock.Elapsed.TotalSeconds:0} s is too small to show a grid of faces.");
     }
+
+    [GeneratedRegex("<script>.*?</script>", RegexOptions.Singleline)]
+    private static partial Regex Script();
 
     [GeneratedRegex("""<img id="grid"[^>]*data-run="(?<run>[^"]+)"[^>]*data-loaded-step="(?<step>\d+)""")]
     private static partial Regex GridImage();
