@@ -68,7 +68,8 @@ public sealed class FlatAdam
             UpdateRange(segments, flatGradients, step, 0, expAvg.Length);
             return;
         }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        // The default scheduler, not the caller's: inside a grain that is the activation's, which runs one task at a time.
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts, TaskScheduler = TaskScheduler.Default }, part =>
         {
             long start = (long)expAvg.Length * part / parts, end = (long)expAvg.Length * (part + 1) / parts;
             UpdateRange(segments, flatGradients, step, (int)start, (int)end);
