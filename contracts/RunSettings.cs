@@ -13,7 +13,7 @@ namespace Orleans.Gan.Contracts;
 /// <param name="QualityEvery">Scores the samples (SWD against held-out images) every this many steps and at each epoch's end; 0 only at epoch ends.</param>
 /// <param name="GradientPrecision">How workers send gradients; below float32 halves that traffic at a small rounding error.</param>
 /// <param name="EmaKimg">G_ema's half-life in thousands of images (StyleGAN2-ADA's ema_kimg); 0 keeps no G_ema.</param>
-/// <param name="EmaRampup">G_ema's ramp-up (ema_rampup): the half-life is at most the images seen times this; null for none.</param>
+/// <param name="EmaRampup">G_ema's ramp-up (ema_rampup): the half-life is at most the images seen times this; 0 for none.</param>
 /// <param name="SimulateComputeMs">For benchmarks: when set, workers wait this long per phase instead of running the networks,
 /// and still exchange weights and gradients of the real size, so that the exchange shows as it would behind a GPU.</param>
 [GenerateSerializer, Immutable]
@@ -42,4 +42,4 @@ public sealed record RunSettings(
     [property: Id(21)] int? SimulateComputeMs = null,
     [property: Id(22)] string? InitFrom = null,
     [property: Id(23)] double EmaKimg = 10,
-    [property: Id(24)] double? EmaRampup = null);
+    [property: Id(24)] double EmaRampup = 0.05);

@@ -137,12 +137,13 @@ internal sealed class TrainCommand
         DefaultValueFactory = _ => 10,
     }.AtLeast(0);
 
-    private readonly Option<double?> emaRampup = new Option<double?>("--ema-rampup")
+    private readonly Option<double> emaRampup = new Option<double>("--ema-rampup")
     {
-        Description = "G_ema's ramp-up, as StyleGAN2-ADA's ema_rampup (0.05 there): early in the run the half-life is at most the "
-            + "images seen times this. Default: none.",
+        Description = "G_ema's ramp-up, as StyleGAN2-ADA's ema_rampup: early in the run the half-life is at most the images seen times "
+            + "this, so that G_ema keeps up with a G that improves fast. 0 for none.",
         HelpName = "R",
-    }.Positive();
+        DefaultValueFactory = _ => 0.05,
+    }.AtLeast(0);
 
     private readonly Option<FileInfo?> initFrom = new("--init-from")
     {

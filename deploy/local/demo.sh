@@ -59,7 +59,7 @@ echo "== trained in $((SECONDS - started)) s"
 dotnet "$client" sample --run "$run" --count 64 --out "$work/faces.png"
 # The score of the run's last step, as the coordinator computed it against held-out faces (lower is better).
 swd=$(dotnet "$client" status "$run" | sed -n 's/.*Sample SWD[^│|]*[│|] *\([0-9.]*\) at step \([0-9]*\).*/\1 at step \2/p' | head -1)
-echo "== sample quality: SWD x10^3 ${swd:-unknown} (below about 150, faces are plain to see)"
+echo "== sample quality of G_ema, the averaged generator: SWD x10^3 ${swd:-unknown} (below about 150, faces are plain to see)"
 echo "== faces grid: $work/faces.png (and $work/runs/$run/faces.png, checkpoints in $work/runs/$run/checkpoints)"
 if [[ -t 0 && -t 1 ]]; then
   read -r -p "== the faces page is http://127.0.0.1:8081/ ; press Enter to stop the silos " _

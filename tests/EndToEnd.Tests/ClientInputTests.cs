@@ -35,7 +35,7 @@ public sealed class ClientInputTests
     [InlineData("--ema-kimg", "train --ema-kimg -1")]
     [InlineData("--ema-kimg", "train --ema-kimg ten")]
     [InlineData("--epochs", "train --epochs ten")]
-    [InlineData("--ema-rampup", "train --ema-rampup 0")]
+    [InlineData("--ema-rampup", "train --ema-rampup -1")]
     [InlineData("--ema-kimg", "train --resume faces --ema-kimg 5")]
     [InlineData("--generator", "sample --run faces --out faces.png --generator mean")]
     [InlineData("--init-from", "train --resume faces --init-from netG.pth")]

@@ -126,7 +126,7 @@ public sealed class CheckpointFileTests : IDisposable
     {
         var config = SmallModels.Training(SmallModels.Dcgan64);
         using var trainer = new LocalTrainer(config);
-        using var average = new GeneratorAverage(trainer.Networks, config.Seed, new AverageSettings(Kimg: 0.1));
+        using var average = new GeneratorAverage(trainer.Networks, config.Seed, new AverageSettings(Kimg: 0.1, Rampup: 0));
         TrainAveraged(trainer, average, steps: 3);
         var path = directory.Combine("ema.safetensors");
         CheckpointFile.Save(path, trainer.Networks, trainer.Optimizers, new CheckpointState(config, 3, 0, 3, 1), average);

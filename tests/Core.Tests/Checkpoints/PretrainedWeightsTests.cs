@@ -51,7 +51,7 @@ public sealed class PretrainedWeightsTests
         using var folder = new TempFolder();
         var config = SmallModels.Training(GanModelConfig.Dcgan64 with { GeneratorFeatures = 8, DiscriminatorFeatures = 8 });
         using var trainer = new LocalTrainer(config);
-        using var average = new GeneratorAverage(trainer.Networks, config.Seed, new AverageSettings(Kimg: 0.05));
+        using var average = new GeneratorAverage(trainer.Networks, config.Seed, new AverageSettings(Kimg: 0.05, Rampup: 0));
         for (int step = 0; step < 3; step++)
         {
             using var batch = SmallModels.Batch(config.Model, config.BatchSize, seed: step);
