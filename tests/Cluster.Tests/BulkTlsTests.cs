@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ public sealed class BulkTlsTests : IAsyncLifetime
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
     private static readonly X509Certificate2 Cluster = SelfSigned("orleans-gan-cluster");
     private readonly BulkTransfer sender = Transfer(Cluster);
-    private readonly byte[] buffer = RandomBytes(2_000_003);
+    private readonly byte[] buffer = RandomNumberGenerator.GetBytes(2_000_003);
 
     [Fact]
     public async Task Silos_holding_the_clusters_certificate_fetch_the_bytes_offered_over_mutual_tls()
@@ -78,11 +79,4 @@ public sealed class BulkTlsTests : IAsyncLifetime
     private static X509Certificate2 SelfSigned(string name) => ClusterCertificate.CreateSelfSigned(name, TimeSpan.FromDays(1));
 
     private static CancellationToken Cancel() => new CancellationTokenSource(Deadline).Token;
-
-    private static byte[] RandomBytes(int count)
-    {
-        var bytes = new byte[count];
-        Random.Shared.NextBytes(bytes);
-        return bytes;
-    }
 }
