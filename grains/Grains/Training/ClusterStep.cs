@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Gan.Contracts;
+using Orleans.Gan.Core.Models;
 using Orleans.Gan.Core.Training;
 using Orleans.Gan.Grains.Exchange;
 using Orleans.Gan.Grains.Telemetry;
@@ -12,7 +13,7 @@ namespace Orleans.Gan.Grains.Training;
 /// every worker, D's Adam step on their mean, G's gradients through the new D summed likewise, G's Adam step, the
 /// batch-norm statistics averaged, and G_ema's update. Each phase offers the master's weights to the stage of every silo with workers and
 /// fetches back one sum per silo; large buffers move through <see cref="IBulkTransfer"/>, the grain calls carry their
-/// tickets. The master networks and both Adams are the coordinator's, lent here.
+/// tickets. The master networks, both Adams and G_ema are the coordinator's, lent here.
 /// </summary>
 public sealed class ClusterStep
 {
@@ -38,10 +39,11 @@ public sealed class ClusterStep
     /// <param name="average">G_ema, updated after G's step; null where the run keeps none.</param>
     /// <param name="globalBatch">Images of a step, all workers together: G_ema's β depends on it.</param>
     /// <param name="leaving">Whether the run is being stopped or this silo leaves: a step that fails then is not taken.</param>
-    public ClusterStep(string run, GanOptimizers optimizers, NetworkBlocks blocks, GeneratorAverage? average, int globalBatch, WorkerRoster workers,
+    public ClusterStep(string run, GanNetworks master, GanOptimizers optimizers, GeneratorAverage? average, int globalBatch, WorkerRoster workers,
         IBulkTransfer bulk, string localSilo, TimeSpan stepTimeout, Func<CancellationToken, bool> leaving, ILogger logger)
     {
-        (this.run, this.optimizers, this.blocks, this.average, this.globalBatch) = (run, optimizers, blocks, average, globalBatch);
+        (this.run, this.optimizers, this.average, this.globalBatch) = (run, optimizers, average, globalBatch);
+        blocks = new NetworkBlocks(master);
         (this.workers, this.bulk) = (workers, bulk);
         (this.localSilo, this.stepTimeout, this.leaving, this.logger) = (localSilo, stepTimeout, leaving, logger);
         discriminatorUndo = new DiscriminatorUndo(optimizers.Discriminator);

@@ -43,7 +43,6 @@ public sealed class CoordinatorGrain(
     private GanNetworks? master;
     private GanOptimizers? optimizers;
     private GeneratorAverage? average;
-    private NetworkBlocks? blocks;
     private ClusterStep? clusterStep;
     private SampleQualityProbe? quality;
     private WorkerRoster? workers;
@@ -224,8 +223,7 @@ public sealed class CoordinatorGrain(
         var averageSettings = run.ToAverageSettings();
         average?.Dispose();
         average = averageSettings.IsOn ? new GeneratorAverage(master, config.Seed, averageSettings) : null;
-        blocks = new NetworkBlocks(master);
-        clusterStep = new ClusterStep(Run, optimizers, blocks, average, run.Workers * run.BatchSize, workers, bulk, localSilo.Name,
+        clusterStep = new ClusterStep(Run, master, optimizers, average, run.Workers * run.BatchSize, workers, bulk, localSilo.Name,
             Host.StepTimeout, Leaving, logger);
         var (step, resumeNote) = ResumeFromCheckpoint(new RunFolder(Host.RunsDirectory, Run), config);
         if (step == 0 && run.InitFrom is { } weightsFile)
