@@ -18,7 +18,7 @@ public sealed class FlatAdam
     private readonly AdamSettings settings;
     private readonly float[] expAvg;
     private readonly float[] expAvgSq;
-    // Parameters that are not on the CPU are stepped here and written back: their memory cannot be addressed from .NET.
+    // Parameters whose memory .NET cannot update in place (on a GPU, or not contiguous) are stepped here and written back.
     private readonly float[]? hostValues;
     private readonly int? threads;
     private byte[] gradients = [];
@@ -45,6 +45,7 @@ public sealed class FlatAdam
     /// <summary>The second moment, flat in the block's order.</summary>
     public Span<float> ExpAvgSq => expAvgSq;
 
+    /// <summary>The parameters this optimizer steps, in its flat order.</summary>
     public TensorBlock Parameters => parameters;
 
     /// <summary>One step on float32 gradients given flat in the block's order, such as the workers' mean.</summary>
