@@ -207,9 +207,8 @@ public static class CheckpointFile
     {
         foreach (var (segment, index) in adam.Parameters.Segments.Select((s, i) => (s, i)))
         {
-            var range = segment.Offset..(segment.Offset + segment.Length);
-            tensors[$"{key}.state.{index}.exp_avg"] = tensor(adam.ExpAvg[range].ToArray(), segment.Tensor.shape);
-            tensors[$"{key}.state.{index}.exp_avg_sq"] = tensor(adam.ExpAvgSq[range].ToArray(), segment.Tensor.shape);
+            tensors[$"{key}.state.{index}.exp_avg"] = tensor(adam.ExpAvg[segment.Range].ToArray(), segment.Tensor.shape);
+            tensors[$"{key}.state.{index}.exp_avg_sq"] = tensor(adam.ExpAvgSq[segment.Range].ToArray(), segment.Tensor.shape);
             // PyTorch keeps each parameter's step as a float32 scalar tensor.
             tensors[$"{key}.state.{index}.step"] = tensor((float)adam.Steps);
         }
@@ -224,9 +223,8 @@ public static class CheckpointFile
         }
         foreach (var (segment, index) in adam.Parameters.Segments.Select((s, i) => (s, i)))
         {
-            var range = segment.Offset..(segment.Offset + segment.Length);
-            CopyMoment(tensors, $"{key}.state.{index}.exp_avg", adam.ExpAvg[range]);
-            CopyMoment(tensors, $"{key}.state.{index}.exp_avg_sq", adam.ExpAvgSq[range]);
+            CopyMoment(tensors, $"{key}.state.{index}.exp_avg", adam.ExpAvg[segment.Range]);
+            CopyMoment(tensors, $"{key}.state.{index}.exp_avg_sq", adam.ExpAvgSq[segment.Range]);
             adam.Steps = (long)Required(tensors, $"{key}.state.{index}.step").item<float>();
         }
     }
@@ -250,9 +248,8 @@ public static class CheckpointFile
         torchSharpAdam.load_state_dict(reader);
         foreach (var (state, segment) in torchSharpAdam.state_dict().State.Cast<Adam.State>().Zip(adam.Parameters.Segments))
         {
-            var range = segment.Offset..(segment.Offset + segment.Length);
-            MemoryMarshal.Cast<byte, float>(state.exp_avg.contiguous().bytes).CopyTo(adam.ExpAvg[range]);
-            MemoryMarshal.Cast<byte, float>(state.exp_avg_sq.contiguous().bytes).CopyTo(adam.ExpAvgSq[range]);
+            MemoryMarshal.Cast<byte, float>(state.exp_avg.contiguous().bytes).CopyTo(adam.ExpAvg[segment.Range]);
+            MemoryMarshal.Cast<byte, float>(state.exp_avg_sq.contiguous().bytes).CopyTo(adam.ExpAvgSq[segment.Range]);
             adam.Steps = state.step;
         }
     }

@@ -35,7 +35,11 @@ public sealed class TensorBlock
     }
 
     /// <summary>A tensor of the block and where its elements sit in the block's flat order.</summary>
-    public readonly record struct Segment(Tensor Tensor, int Offset, int Length);
+    public readonly record struct Segment(Tensor Tensor, int Offset, int Length)
+    {
+        /// <summary>The segment's elements in the block's flat order, to slice flat arrays such as Adam's moments.</summary>
+        public Range Range => Offset..(Offset + Length);
+    }
 
     /// <summary>The tensors in order, each with its offset in elements.</summary>
     public IReadOnlyList<Segment> Segments { get; }

@@ -177,10 +177,9 @@ public sealed class CheckpointFileTests : IDisposable
         using var adam = optim.Adam(network.parameters(), config.LearningRate, config.Beta1, config.Beta2);
         foreach (var (state, segment) in adam.state_dict().State.Cast<Adam.State>().Zip(flat.Parameters.Segments))
         {
-            var range = segment.Offset..(segment.Offset + segment.Length);
             state.step = flat.Steps;
-            state.exp_avg.bytes = MemoryMarshal.AsBytes(flat.ExpAvg[range]);
-            state.exp_avg_sq.bytes = MemoryMarshal.AsBytes(flat.ExpAvgSq[range]);
+            state.exp_avg.bytes = MemoryMarshal.AsBytes(flat.ExpAvg[segment.Range]);
+            state.exp_avg_sq.bytes = MemoryMarshal.AsBytes(flat.ExpAvgSq[segment.Range]);
         }
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
