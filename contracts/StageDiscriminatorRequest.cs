@@ -1,16 +1,15 @@
 namespace Orleans.Gan.Contracts;
 
 /// <summary>
-/// Phase 1 of a step for the workers <paramref name="Workers"/> of one silo, on the generator set and D's parameters
-/// the two tickets offer. D's parameters are those the previous step's phase 2 offered: a stage that fetched them then
-/// does not fetch them again.
+/// Phase 1 of a step for the workers <paramref name="Workers"/> of one silo. The stage first gathers the slices of G
+/// that the last step's G step made and it does not hold (<paramref name="GeneratorSlices"/>; none right after a seed).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record StageDiscriminatorRequest(
     [property: Id(0)] long Step,
     [property: Id(1)] int Epoch,
     [property: Id(2)] int BatchInEpoch,
-    [property: Id(3)] BulkTicket GeneratorSet,
-    [property: Id(4)] BulkTicket DiscriminatorParameters,
-    [property: Id(5)] int[] Workers,
-    [property: Id(6)] GradientPrecision Precision);
+    [property: Id(3)] int[] Workers,
+    [property: Id(4)] GradientPrecision Precision,
+    [property: Id(5)] long LayoutVersion,
+    [property: Id(6)] SliceOffer[] GeneratorSlices);

@@ -12,5 +12,5 @@ public sealed record ClusterRunResult(StepResult Steps, IReadOnlyList<long?> Sil
 {
     public double MedianExchangeSeconds => new Measurement.Timings([.. Breakdowns.Select(b => b.ExchangeSeconds)]).Median;
 
-    public long MedianExchangeBytes => (long)new Measurement.Timings([.. Breakdowns.Select(b => (double)b.ExchangeBytes)]).Median;
+    public long MedianBusiestSiloBytes => (long)new Measurement.Timings([.. Breakdowns.Select(b => (double)b.BusiestSiloBytes)]).Median;
 }

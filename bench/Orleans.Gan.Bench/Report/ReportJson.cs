@@ -58,7 +58,7 @@ public static class ReportJson
                 {
                     ["bulk_transfer"] = e.Route,
                     ["gradients"] = ReportTables.Precision(e.Precision),
-                    ["loopback_tcp_seconds_same_bytes"] = e.Result.MedianExchangeBytes / exchange.TcpBytesPerSecond,
+                    ["loopback_tcp_seconds_same_bytes"] = e.Result.MedianBusiestSiloBytes / exchange.TcpBytesPerSecond,
                 }))]),
             };
         }
@@ -95,7 +95,7 @@ public static class ReportJson
     {
         fields["step_seconds"] = run.Steps.Timings.Median;
         fields["exchange_seconds"] = run.MedianExchangeSeconds;
-        fields["coordinator_silo_bytes_per_step"] = run.MedianExchangeBytes;
+        fields["busiest_silo_bytes_per_step"] = run.MedianBusiestSiloBytes;
         fields["silo_peak_bytes"] = new JsonArray([.. run.SiloPeakBytes.Select(p => (JsonNode?)p)]);
         fields["silo_peak_bytes_at_end"] = new JsonArray([.. run.SiloPeakBytesAtEnd.Select(p => (JsonNode?)p)]);
         return fields;

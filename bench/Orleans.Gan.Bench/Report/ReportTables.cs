@@ -125,7 +125,7 @@ public static class ReportTables
             "bulk transfer", "gradients", "step ms", "exchange ms", "MB across silos", "loopback TCP ms, same MB", "exchange ÷ TCP", "step ÷ TCP");
         foreach (var (route, precision, run) in exchange.Exchanges)
         {
-            long bytes = run.MedianExchangeBytes;
+            long bytes = run.MedianBusiestSiloBytes;
             double tcp = bytes / exchange.TcpBytesPerSecond, step = run.Steps.Timings.Median;
             table.AddRow(route, Precision(precision), Ms(step), Ms(run.MedianExchangeSeconds), Megabytes(bytes), Ms(tcp),
                 Ratio(run.MedianExchangeSeconds, tcp), Ratio(step, tcp));
@@ -145,7 +145,7 @@ public static class ReportTables
         foreach (var (silos, workers, run) in scaling.Cases)
         {
             table.AddRow(Text(silos), Text(workers), Ms(run.Steps.Timings.Median), Ms(run.MedianExchangeSeconds),
-                Megabytes(run.MedianExchangeBytes), Ratio(run.Steps.Timings.Median, reference));
+                Megabytes(run.MedianBusiestSiloBytes), Ratio(run.Steps.Timings.Median, reference));
         }
         table.Caption("Silo processes of one thread each on this machine, workers dealt round-robin; each phase waits instead of computing "
             + "but loads the weights and sends gradients of the real size. The bytes are the coordinator's own count per step."

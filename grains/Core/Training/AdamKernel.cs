@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using static TorchSharp.torch;
 
 namespace Orleans.Gan.Core.Training;
 
@@ -26,6 +27,24 @@ public static class AdamKernel
             return new StepCoefficients((float)settings.Beta1, (float)(1 - settings.Beta1), (float)settings.Beta2, (float)(1 - settings.Beta2),
                 (float)Math.Sqrt(biasCorrection2), (float)(-settings.LearningRate / biasCorrection1), (float)settings.Epsilon);
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="update"/> on parts [start, end) of <paramref name="length"/> elements, split over
+    /// <paramref name="threads"/> (torch's thread count when null), each part big enough to be worth a thread. The
+    /// parts run on the default scheduler, not the caller's: inside a grain that is the activation's, which runs one
+    /// task at a time.
+    /// </summary>
+    public static void ForEachPart(int length, int? threads, Action<int, int> update)
+    {
+        int parts = Math.Max(1, Math.Min(threads ?? get_num_threads(), length / MinimumElementsPerThread));
+        if (parts == 1)
+        {
+            update(0, length);
+            return;
+        }
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts, TaskScheduler = TaskScheduler.Default }, part =>
+            update((int)((long)length * part / parts), (int)((long)length * (part + 1) / parts)));
     }
 
     /// <summary>Updates <paramref name="parameters"/> and both moments in place from <paramref name="gradients"/>; all four of one length.</summary>

@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using static TorchSharp.torch;
-
 namespace Orleans.Gan.Core.Training;
 
 /// <summary>
@@ -63,18 +61,7 @@ public sealed class FlatAdam
             return;
         }
         var segments = parameters.Segments;
-        int parts = Math.Max(1, Math.Min(threads ?? get_num_threads(), expAvg.Length / AdamKernel.MinimumElementsPerThread));
-        if (parts == 1)
-        {
-            UpdateRange(segments, flatGradients, step, 0, expAvg.Length);
-            return;
-        }
-        // The default scheduler, not the caller's: inside a grain that is the activation's, which runs one task at a time.
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts, TaskScheduler = TaskScheduler.Default }, part =>
-        {
-            long start = (long)expAvg.Length * part / parts, end = (long)expAvg.Length * (part + 1) / parts;
-            UpdateRange(segments, flatGradients, step, (int)start, (int)end);
-        });
+        AdamKernel.ForEachPart(expAvg.Length, threads, (start, end) => UpdateRange(segments, flatGradients, step, start, end));
     }
 
     /// <summary>One step on the gradients held by the parameter tensors themselves, as <c>torch.optim</c> takes it.</summary>

@@ -45,6 +45,16 @@ public sealed class GeneratorAverage : IDisposable
         averageStatistics.WriteValues(generatorStatistics.ReadValues());
     }
 
+    /// <summary>G_ema's parameters, flat in G's order, into a buffer the caller gives.</summary>
+    public void ReadParameters(Span<byte> destination) => averageParameters.ReadValues(destination);
+
+    /// <summary>Sets G_ema's parameters, flat in G's order, and copies the statistics from G.</summary>
+    public void Load(ReadOnlySpan<byte> parameters)
+    {
+        averageParameters.WriteValues(parameters);
+        averageStatistics.WriteValues(generatorStatistics.ReadValues());
+    }
+
     /// <summary>One step's update, after G's optimizer step.</summary>
     /// <param name="imagesBefore">Images all workers had trained on before this step.</param>
     /// <param name="globalBatch">Images of this step, all workers together.</param>
@@ -62,7 +72,7 @@ public sealed class GeneratorAverage : IDisposable
     /// <c>average = generator.lerp(average, β)</c> with torch's formula: <c>self + w·(end - self)</c> for w below 0.5,
     /// else <c>end - (end - self)·(1 - w)</c>, which keeps the result exact at w = 1.
     /// </summary>
-    private static void Lerp(ReadOnlySpan<float> generator, Span<float> average, float beta)
+    public static void Lerp(ReadOnlySpan<float> generator, Span<float> average, float beta)
     {
         var g = MemoryMarshal.Cast<float, Vector<float>>(generator);
         var a = MemoryMarshal.Cast<float, Vector<float>>(average);

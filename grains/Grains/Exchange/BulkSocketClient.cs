@@ -26,8 +26,14 @@ public sealed class BulkSocketClient(X509Certificate2? certificate) : IDisposabl
         try
         {
             var data = await Task.Factory.StartNew(() => Fetch(connection, ticket), cancellation, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            Return(endpoint, connection);
+            await KeepAsync(closeOnCancel, endpoint, connection, cancellation);
             return data;
+        }
+        catch (BulkTransferException e) when (e.IsNotOffered)
+        {
+            // The answer was read whole: the connection is still good for the next request.
+            await KeepAsync(closeOnCancel, endpoint, connection, cancellation);
+            throw;
         }
         catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -43,6 +49,19 @@ public sealed class BulkSocketClient(X509Certificate2? certificate) : IDisposabl
         }
     }
 
+    /// <summary>
+    /// Keeps a connection whose request was answered for the next fetch, once the deadline can no longer close it: a
+    /// deadline that passes between the answer and the pool would close a connection another fetch then takes.
+    /// </summary>
+    private async ValueTask KeepAsync(CancellationTokenRegistration closeOnCancel, (string, int) endpoint, Stream connection, CancellationToken cancellation)
+    {
+        await closeOnCancel.DisposeAsync();
+        if (cancellation.IsCancellationRequested)
+            connection.Dispose();
+        else
+            Return(endpoint, connection);
+    }
+
     /// <summary>One request and its answer, blocking, on a thread of its own (see <see cref="BulkWire"/>).</summary>
     private static BulkData Fetch(Stream connection, BulkTicket ticket)
     {
@@ -54,9 +73,9 @@ public sealed class BulkSocketClient(X509Certificate2? certificate) : IDisposabl
         {
             var reason = new byte[Math.Clamp(length, 0, 4096)];
             BulkWire.ReadExactly(connection, reason);
-            throw new BulkTransferException($"{ticket.Host}:{ticket.Port} has {Encoding.UTF8.GetString(reason)}.");
+            throw BulkTransferException.NotOffered($"{ticket.Host}:{ticket.Port} has {Encoding.UTF8.GetString(reason)}.");
         }
-        if (length != ticket.Length)
+        if (ticket.Length >= 0 && length != ticket.Length)
             throw new BulkTransferException($"{ticket.Host}:{ticket.Port} answered '{ticket.Key}' with {length} bytes, not the {ticket.Length} offered.");
         var array = BulkData.Pool.Rent(length);
         try

@@ -45,11 +45,15 @@ public sealed class BulkTransfer : IBulkTransfer, IAsyncDisposable
     public BulkTicket Offer(string key, long version, ReadOnlyMemory<byte> data)
     {
         ulong checksum = XxHash3.HashToUInt64(data.Span);
-        offers[key] = new Offered(version, data);
+        offers[key] = new Offered(version, data, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         return route == BulkRoute.Socket
             ? new BulkTicket(key, version, data.Length, checksum, id, host, server!.Port, ReadOnlyMemory<byte>.Empty)
             : new BulkTicket(key, version, data.Length, checksum, id, null, 0, data);
     }
+
+    public Task WhenFetchedAsync(string key, long version) =>
+        offers.TryGetValue(key, out var offered) && offered.Version == version ? offered.Fetched.Task
+            : throw new InvalidOperationException($"This silo offers nothing under '{key}' at version {version}.");
 
     public long BytesCarriedIn(BulkTicket ticket) => ticket.Owner == id ? 0 : ticket.Inline.Length;
 
@@ -63,9 +67,11 @@ public sealed class BulkTransfer : IBulkTransfer, IAsyncDisposable
     {
         if (ticket.Owner == id)
             return BulkData.Borrowed(Lend(ticket.Key, ticket.Version)
-                ?? throw new BulkTransferException($"This silo offers nothing under '{ticket.Key}' at version {ticket.Version} any more."));
+                ?? throw BulkTransferException.NotOffered($"This silo offers nothing under '{ticket.Key}' at version {ticket.Version} any more."));
         if (ticket.Host is null)
         {
+            if (ticket.Length < 0)
+                throw new BulkTransferException($"'{ticket.Key}' can be fetched by name only from a silo that serves a side path (--bulk-transfer socket).");
             Verify(ticket, ticket.Inline.Span);
             return BulkData.Arrived(ticket.Inline);
         }
@@ -90,16 +96,22 @@ public sealed class BulkTransfer : IBulkTransfer, IAsyncDisposable
         offers.Clear();
     }
 
-    // The cast matters: a bare null would convert to an empty buffer (ReadOnlyMemory<byte> takes null arrays), served as found.
-    private ReadOnlyMemory<byte>? Lend(string key, long version) =>
-        offers.TryGetValue(key, out var offered) && offered.Version == version ? offered.Data : (ReadOnlyMemory<byte>?)null;
+    private ReadOnlyMemory<byte>? Lend(string key, long version)
+    {
+        if (!offers.TryGetValue(key, out var offered) || offered.Version != version)
+            return null;
+        offered.Fetched.TrySetResult();
+        return offered.Data;
+    }
 
     private static void Verify(BulkTicket ticket, ReadOnlySpan<byte> data)
     {
+        if (ticket.Length < 0)
+            return;
         if (data.Length != ticket.Length || XxHash3.HashToUInt64(data) != ticket.Checksum)
             throw new BulkTransferException(
                 $"'{ticket.Key}' version {ticket.Version} arrived damaged ({data.Length} of {ticket.Length} bytes, checksum mismatch); it was not used.");
     }
 
-    private sealed record Offered(long Version, ReadOnlyMemory<byte> Data);
+    private sealed record Offered(long Version, ReadOnlyMemory<byte> Data, TaskCompletionSource Fetched);
 }

@@ -11,4 +11,11 @@ public sealed class BulkTransferException : Exception
     public BulkTransferException(string message, Exception inner) : base(message, inner)
     {
     }
+
+    /// <summary>A silo that answered, and offers nothing under the key at that version (yet, or any more).</summary>
+    public static BulkTransferException NotOffered(string message) => new(message) { IsNotOffered = true };
+
+    /// <summary>Whether the offering silo answered that it has no such offer, rather than being unreachable or sending damaged bytes.</summary>
+    [Id(0)]
+    public bool IsNotOffered { get; private init; }
 }

@@ -21,13 +21,28 @@ public interface IBulkTransfer
     /// </summary>
     long BytesCarriedIn(BulkTicket ticket);
 
+    /// <summary>
+    /// Completes when the offer under <paramref name="key"/> at <paramref name="version"/> has been fetched once, by any
+    /// silo; throws <see cref="InvalidOperationException"/> when there is no such offer.
+    /// </summary>
+    Task WhenFetchedAsync(string key, long version);
+
     /// <summary>Stops lending every buffer whose key starts with <paramref name="keyPrefix"/>.</summary>
     void Withdraw(string keyPrefix);
 
     /// <summary>
-    /// The bytes a ticket names, verified against its length and checksum when they came from another silo. Throws
+    /// The bytes a ticket names, verified against its length and checksum when they came from another silo (a ticket
+    /// made by name, <see cref="ByName"/>, leaves that to the bytes themselves). Throws
     /// <see cref="BulkTransferException"/> when the offer was replaced or withdrawn, the bytes are damaged or the
     /// offering silo cannot be reached; never waits past <paramref name="cancellation"/>.
     /// </summary>
     ValueTask<BulkData> FetchAsync(BulkTicket ticket, CancellationToken cancellation);
+
+    /// <summary>
+    /// A ticket for what the silo that <paramref name="anyTicketOfIt"/> came from offers under <paramref name="key"/>
+    /// at <paramref name="version"/>, for a buffer no grain call told the checksum of: one that carries its own (a
+    /// stopping stage's snapshot). Its length is -1: any length is taken.
+    /// </summary>
+    public static BulkTicket ByName(BulkTicket anyTicketOfIt, string key, long version) =>
+        anyTicketOfIt with { Key = key, Version = version, Length = -1, Checksum = 0, Inline = ReadOnlyMemory<byte>.Empty };
 }

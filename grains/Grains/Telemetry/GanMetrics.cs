@@ -21,7 +21,7 @@ public sealed class GanMetrics
 
     private readonly Gauge<double> lossD, lossG, realScore, fakeScore, quality;
     private readonly Gauge<int> epoch, activeWorkers, targetWorkers;
-    private readonly Gauge<long> stepExchangeBytes;
+    private readonly Gauge<long> busiestSilo;
     private readonly Counter<long> steps, images, exchangedBytes, skippedFiles;
     private readonly Histogram<double> phaseDuration, checkpointDuration;
     // Each run's workers' slots, as last placed: read when metrics are collected, so a moved worker leaves no stale series.
@@ -43,9 +43,9 @@ public sealed class GanMetrics
         steps = meter.CreateCounter<long>("gan.steps", description: "Training steps completed.");
         images = meter.CreateCounter<long>("gan.images", description: "Real images trained on, all workers together.");
         exchangedBytes = meter.CreateCounter<long>("gan.exchange", "By",
-            "Bytes across the coordinator's silo: weights fetched by other silos' stages (sent) and their gradient sums fetched back (received).");
-        stepExchangeBytes = meter.CreateGauge<long>("gan.exchange.per_step", "By",
-            "Bytes across the coordinator's silo in the newest step, both directions: grows with the silos that host workers, not with the workers.");
+            "Bytes moved between silos by the steps' exchange (slices of gradient sums to their holders, new slices of weights to the other silos), each counted once.");
+        busiestSilo = meter.CreateGauge<long>("gan.exchange.busiest_silo.per_step", "By",
+            "The newest step's bytes sent plus received by the silo that moved the most: about twice the model's at any number of silos.");
         skippedFiles = meter.CreateCounter<long>("gan.data.skipped_files", description: "Data set files skipped as unreadable, counted when the shards are prepared.");
         phaseDuration = meter.CreateHistogram("gan.step.phase.duration", "s",
             "Seconds of one step spent per phase: data_wait, compute, exchange, optimizer.", advice: seconds);
@@ -66,7 +66,7 @@ public sealed class GanMetrics
         targetWorkers.Record(target, Run(run));
     }
 
-    public void StepCompleted(string run, int stepEpoch, int stepImages, TrainingMetrics metrics, StepPhases phases, long bytesSent, long bytesReceived)
+    public void StepCompleted(string run, int stepEpoch, int stepImages, TrainingMetrics metrics, StepPhases phases, long busiestSiloBytes, long totalBytes)
     {
         var tags = Run(run);
         steps.Add(1, tags);
@@ -81,9 +81,8 @@ public sealed class GanMetrics
         phaseDuration.Record(phases.Compute.TotalSeconds, With(tags, "phase", "compute"));
         phaseDuration.Record(phases.Exchange.TotalSeconds, With(tags, "phase", "exchange"));
         phaseDuration.Record(phases.Optimizer.TotalSeconds, With(tags, "phase", "optimizer"));
-        exchangedBytes.Add(bytesSent, With(tags, "direction", "sent"));
-        exchangedBytes.Add(bytesReceived, With(tags, "direction", "received"));
-        stepExchangeBytes.Record(bytesSent + bytesReceived, tags);
+        exchangedBytes.Add(totalBytes, tags);
+        busiestSilo.Record(busiestSiloBytes, tags);
     }
 
     /// <summary>The run's workers' slots now; none once the run's workers are released.</summary>

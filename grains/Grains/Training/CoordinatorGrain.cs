@@ -10,6 +10,7 @@ using Orleans.Gan.Core.Imaging;
 using Orleans.Gan.Core.Models;
 using Orleans.Gan.Core.Quality;
 using Orleans.Gan.Core.Training;
+using Orleans.Gan.Core.Training.Sharding;
 using Orleans.Gan.Grains.Exchange;
 using Orleans.Gan.Grains.Hosting;
 using Orleans.Gan.Grains.Telemetry;
@@ -18,10 +19,11 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 namespace Orleans.Gan.Grains.Training;
 
 /// <summary>
-/// One per run. Owns the run's record, the master G and D, both Adam optimizers and the step counter: starts and
-/// resumes the run, drives its steps (each one a <see cref="ClusterStep"/>), and between them writes grids, scores and
-/// checkpoints and keeps the status. The loop runs in the background of the activation, so status calls interleave
-/// between its awaits.
+/// One per run. Owns the run's record and the step counter: starts and resumes the run, seeds the sharded master on
+/// the silos with workers (<see cref="ShardedMaster"/>), drives its steps (each one a <see cref="ClusterStep"/>), takes
+/// a failed step again on the silos that answer, and between steps gathers the master to write grids, scores and
+/// checkpoints, and keeps the status. Its copy of G, D, both Adams and G_ema is the master as last gathered. The loop
+/// runs in the background of the activation, so status calls interleave between its awaits.
 /// </summary>
 public sealed class CoordinatorGrain(
     IGrainFactory grains,
@@ -36,6 +38,8 @@ public sealed class CoordinatorGrain(
     ILogger<CoordinatorGrain> logger) : Grain, ICoordinatorGrain
 {
     private const int GridFaces = 64;
+    // Failed attempts at one step before the run fails.
+    private const int StepAttempts = 3;
     private readonly Stopwatch clock = new();
     private LossHistory history = new();
     private RunStatus status = RunStatus.Unknown("");
@@ -44,6 +48,11 @@ public sealed class CoordinatorGrain(
     private GanOptimizers? optimizers;
     private GeneratorAverage? average;
     private ClusterStep? clusterStep;
+    private ShardedMaster? shards;
+    // The step the copy of the master here was gathered at; a sampler asking for a newer one waits for the next gather.
+    private long gatheredStep;
+    private TaskCompletionSource? gatherWanted;
+    private bool reseed, takingOver;
     private SampleQualityProbe? quality;
     private WorkerRoster? workers;
     private Task? loop;
@@ -129,7 +138,8 @@ public sealed class CoordinatorGrain(
     {
         if (record.State is { Active: true, Settings: { } saved })
         {
-            logger.LogWarning("Run {Run} resumes on this silo from its stored record and newest checkpoint", Run);
+            logger.LogWarning("Run {Run} resumes on this silo from its stored record, and from the master its silos hold or else its newest checkpoint", Run);
+            takingOver = true;
             Begin(saved);
         }
         return Task.CompletedTask;
@@ -160,13 +170,19 @@ public sealed class CoordinatorGrain(
         return GetStatus();
     }
 
-    public Task<GeneratorSnapshot?> GetGenerator(GeneratorChoice choice)
+    public async Task<GeneratorSnapshot?> GetGenerator(GeneratorChoice choice)
     {
         if (settings is null || master is null)
-            return Task.FromResult<GeneratorSnapshot?>(null);
+            return null;
+        if (status.Phase == RunPhase.Training && gatheredStep < status.Step)
+        {
+            // The loop gathers the master after the step in flight; a step that takes too long leaves the older faces.
+            gatherWanted ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await gatherWanted.Task.WaitAsync(Host.StepTimeout).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
         var generator = Sampled(choice).Generator;
-        return Task.FromResult<GeneratorSnapshot?>(new GeneratorSnapshot(settings, status.Step,
-            TensorBlock.Parameters(generator).ReadValues(), TensorBlock.RunningStatistics(generator).ReadValues()));
+        return new GeneratorSnapshot(settings, gatheredStep,
+            TensorBlock.Parameters(generator).ReadValues(), TensorBlock.RunningStatistics(generator).ReadValues());
     }
 
     /// <summary>The networks whose G draws <paramref name="choice"/>'s faces: G_ema's, or the master's where the run keeps no G_ema.</summary>
@@ -207,9 +223,9 @@ public sealed class CoordinatorGrain(
         workers = new WorkerRoster(grains, membership, siloMetadata, run, shardTemplate, Host.StepTimeout, logger);
         var silos = workers.ActiveSilos();
         status = status with { Message = $"Preparing {run.Workers} workers on {silos.Count} silos: {string.Join(", ", silos)}." };
-        var shards = await workers.RebalanceAsync();
+        var prepared = await workers.RebalanceAsync();
 
-        int smallest = shards.Min(s => s.Images);
+        int smallest = prepared.Min(s => s.Images);
         int stepsPerEpoch = smallest / run.BatchSize;
         if (stepsPerEpoch == 0)
             throw new InvalidOperationException(
@@ -223,11 +239,20 @@ public sealed class CoordinatorGrain(
         var averageSettings = run.ToAverageSettings();
         average?.Dispose();
         average = averageSettings.IsOn ? new GeneratorAverage(master, config.Seed, averageSettings) : null;
-        clusterStep = new ClusterStep(Run, master, optimizers, average, run.Workers * run.BatchSize, workers, bulk, localSilo.Name,
-            Host.StepTimeout, Leaving, logger);
+        shards = new ShardedMaster(Run, run, workers, bulk, Host.StepTimeout, logger);
+        clusterStep = new ClusterStep(Run, averageSettings.IsOn ? averageSettings : null, run.Workers * run.BatchSize, workers, shards, Leaving, logger);
         var (step, resumeNote) = ResumeFromCheckpoint(new RunFolder(Host.RunsDirectory, Run), config);
         if (step == 0 && run.InitFrom is { } weightsFile)
             resumeNote = InitialiseFrom(weightsFile, config);
+        if (takingOver && await shards.FindAsync(MasterSizes.Of(master), workers.ActiveSilos()) is { } held && held.Step >= step)
+        {
+            held.WriteTo(master, optimizers, average);
+            logger.LogWarning("Run {Run} goes on from the master its silos hold, after {Step} steps (its newest checkpoint is of step {Checkpoint})",
+                Run, held.Step, step);
+            (step, resumeNote) = (held.Step, $"Taken over after step {held.Step} from the master the silos held.");
+        }
+        gatheredStep = step;
+        await shards.SeedAsync(MasterState.Read(master, optimizers, average, step), workers.WorkerSilos());
         status = status with
         {
             Phase = RunPhase.Training,
@@ -235,7 +260,7 @@ public sealed class CoordinatorGrain(
             Epoch = (int)(step / stepsPerEpoch),
             TotalSteps = total,
             ActiveWorkers = workers.Count,
-            SkippedFiles = shards.Sum(s => s.SkippedFiles.Count),
+            SkippedFiles = prepared.Sum(s => s.SkippedFiles.Count),
             Message = resumeNote,
         };
         metrics.RunPrepared(Run, status.ActiveWorkers, run.Workers, status.SkippedFiles);
@@ -300,15 +325,28 @@ public sealed class CoordinatorGrain(
     {
         long step = status.Step;
         var precision = run.GradientPrecision;
+        int failures = 0;
         while (step < status.TotalSteps && !stop.IsCancellationRequested)
         {
             clock.Restart();
             int epoch = (int)(step / stepsPerEpoch), batchInEpoch = (int)(step % stepsPerEpoch);
-
-            if (await clusterStep!.TakeAsync(step, epoch, batchInEpoch, precision, stop) is not { } taken)
+            StepTaken? taken;
+            try
+            {
+                await PlaceAsync(step);
+                taken = await clusterStep!.TakeAsync(step, epoch, batchInEpoch, precision, stop);
+                failures = 0;
+            }
+            catch (Exception e) when (!Leaving(stop) && ++failures < StepAttempts)
+            {
+                logger.LogWarning("Run {Run}: step {Step} failed ({Reason}); it is taken again on the silos that answer", Run, step, e.Message);
+                step = await RecoverAsync(step, folder);
+                continue;
+            }
+            if (taken is null)
                 break;
             step++;
-            var (stepMetrics, phases, sent, received) = taken;
+            var (stepMetrics, phases, busiest, total) = taken;
             status = status with
             {
                 Step = step,
@@ -316,24 +354,103 @@ public sealed class CoordinatorGrain(
                 Metrics = stepMetrics,
                 ImagesPerSecond = workers!.Count * run.BatchSize / clock.Elapsed.TotalSeconds,
                 LastStep = new StepBreakdown(phases.DataWait.TotalSeconds, phases.Compute.TotalSeconds, phases.Exchange.TotalSeconds,
-                    phases.Optimizer.TotalSeconds, sent + received),
+                    phases.Optimizer.TotalSeconds, busiest),
             };
             PlacementSeen();
             history.Add(new LossPoint(step, stepMetrics.LossD, stepMetrics.LossG));
-            metrics.StepCompleted(Run, epoch, workers.Count * run.BatchSize, stepMetrics, phases, sent, received);
+            metrics.StepCompleted(Run, epoch, workers.Count * run.BatchSize, stepMetrics, phases, busiest, total);
 
             bool epochEnd = step % stepsPerEpoch == 0, last = step == status.TotalSteps;
-            if (epochEnd || last || (run.SampleEvery > 0 && step % run.SampleEvery == 0))
+            bool grid = epochEnd || last || (run.SampleEvery > 0 && step % run.SampleEvery == 0);
+            bool score = epochEnd || last || (run.QualityEvery > 0 && step % run.QualityEvery == 0);
+            bool checkpoint = epochEnd || last || (run.CheckpointEvery > 0 && step % run.CheckpointEvery == 0);
+            if (grid || score || checkpoint || gatherWanted is not null)
+                await GatherAsync(step);
+            if (grid)
                 WriteGrid(folder, run.Seed, step);
-            if (epochEnd || last || (run.QualityEvery > 0 && step % run.QualityEvery == 0))
+            if (score)
                 ScoreSamples(step);
-            if (epochEnd || last || (run.CheckpointEvery > 0 && step % run.CheckpointEvery == 0))
+            if (checkpoint)
                 WriteCheckpoint(folder, run, step, stepsPerEpoch);
             DelayDeactivation(TimeSpan.FromMinutes(30));
         }
-        // Stopped before the end: the stop checkpoint.
+        // Stopped before the end: the stop checkpoint, of the master as its holders last finished a step.
         if (step < status.TotalSteps && step > 0)
-            WriteCheckpoint(folder, run, step, stepsPerEpoch);
+            await WriteStopCheckpointAsync(folder, run, step, stepsPerEpoch);
+    }
+
+    /// <summary>
+    /// Before each step: the workers dealt over the silos that are up, and the master seeded again where the silos
+    /// with workers changed (one joined, or one was lost and the master was gathered from the others).
+    /// </summary>
+    private async Task PlaceAsync(long step)
+    {
+        await workers!.RebalanceAsync();
+        var silos = workers.WorkerSilos();
+        if (!reseed && shards!.IsSeededOn(silos))
+            return;
+        if (!reseed)
+            await GatherAsync(step);
+        await shards!.SeedAsync(MasterState.Read(master!, optimizers!, average, step), silos);
+        reseed = false;
+    }
+
+    /// <summary>
+    /// After a failed step: the master gathered from the holders that answer, each taking back what it did of the
+    /// step, to be seeded again on the silos left; the step is then taken again. Where a slice has no holder left (one
+    /// silo, or two lost at once), the run goes on from its newest checkpoint.
+    /// </summary>
+    /// <returns>The step to go on from.</returns>
+    private async Task<long> RecoverAsync(long step, RunFolder folder)
+    {
+        reseed = true;
+        try
+        {
+            await GatherAsync(step);
+            return step;
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException)
+        {
+            logger.LogWarning("Run {Run}: {Reason} It goes on from its newest checkpoint", Run, e.Message);
+            var (resumed, _) = ResumeFromCheckpoint(folder, settings!.ToTrainingConfig());
+            if (resumed == 0)
+            {
+                master!.Dispose();
+                throw new InvalidOperationException($"Run {Run} lost its master at step {step} and has no checkpoint to go on from: {e.Message}", e);
+            }
+            gatheredStep = resumed;
+            status = status with { Step = resumed, Message = $"Lost the master at step {step}; went on from the checkpoint of step {resumed}." };
+            return resumed;
+        }
+    }
+
+    /// <summary>Makes the copy of the master here the one the holders have after <paramref name="step"/> steps.</summary>
+    private async Task<long> GatherAsync(long step)
+    {
+        var state = await shards!.GatherAsync(MasterSizes.Of(master!), step);
+        state.WriteTo(master!, optimizers!, average);
+        gatheredStep = state.Step;
+        gatherWanted?.TrySetResult();
+        gatherWanted = null;
+        return state.Step;
+    }
+
+    /// <summary>
+    /// The stop checkpoint. When every silo stops at once, stages that go away offer their slices by name, possibly
+    /// after the step that was in flight; the checkpoint is of the steps they all finished.
+    /// </summary>
+    private async Task WriteStopCheckpointAsync(RunFolder folder, RunSettings run, long step, int stepsPerEpoch)
+    {
+        try
+        {
+            long gathered = await GatherAsync(step);
+            WriteCheckpoint(folder, run, gathered, stepsPerEpoch);
+            status = status with { Step = gathered };
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException)
+        {
+            logger.LogWarning("Run {Run}: no stop checkpoint could be written ({Reason}); it goes on from its newest checkpoint", Run, e.Message);
+        }
     }
 
     /// <summary>
@@ -385,7 +502,7 @@ public sealed class CoordinatorGrain(
 
     private async Task ReleaseWorkersAsync()
     {
-        clusterStep?.Withdraw();
+        gatherWanted?.TrySetResult();
         if (workers is not null)
             await workers.ReleaseAsync();
         status = status with { ActiveWorkers = 0 };

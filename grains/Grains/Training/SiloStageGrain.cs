@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Gan.Contracts;
 using Orleans.Gan.Core.Training;
+using Orleans.Gan.Core.Training.Sharding;
 using Orleans.Gan.Grains.Exchange;
 using Orleans.Gan.Grains.Hosting;
 using Orleans.Gan.Grains.Placement;
@@ -8,20 +10,24 @@ using Orleans.Gan.Grains.Placement;
 namespace Orleans.Gan.Grains.Training;
 
 /// <summary>
-/// A run's end of the exchange on one silo. It fetches each phase's buffers once, hands them by reference to the listed
-/// workers of its silo (calls between grains of one silo pass immutable messages without copying), and adds their
-/// answers up in the order listed. D's parameters are kept from phase 2 to the next step's phase 1, where they are
-/// the same, so they cross between silos once a step. The sums are offered from buffers kept for the next step, one
-/// per phase and list of workers, so that a redone part of a phase never overwrites a sum the coordinator has not
-/// fetched yet.
+/// A run's part of the sharded master on one silo (<see cref="MasterShard"/>), and the silo's end of the exchange.
+/// Each phase it gathers the new slices it does not hold, hands the whole networks by reference to the listed workers
+/// of its silo (calls between grains of one silo pass immutable messages without copying), adds their answers up in
+/// the order listed and offers the sum slice by slice. Then it fetches its own slices of every silo's sum, steps them
+/// and offers their new values. The sums are offered from buffers kept for the next step, one per phase and list of
+/// workers. A silo that stops while it holds slices offers a snapshot of them under a fixed name until it is fetched,
+/// so that the coordinator can still write the stop checkpoint when every silo stops at once.
 /// </summary>
 [SiloNamePlacement]
-public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOptions<TrainingHostOptions> options) : Grain, ISiloStageGrain
+public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOptions<TrainingHostOptions> options, ILogger<SiloStageGrain> logger)
+    : Grain, ISiloStageGrain
 {
+    /// <summary>How long a stopping silo keeps its snapshot offered for the coordinator to fetch.</summary>
+    private static readonly TimeSpan SnapshotWait = TimeSpan.FromSeconds(10);
     private readonly Dictionary<string, GradientSum> sums = [];
-    private readonly GradientSum statistics = new();
-    private BulkTicket? heldTicket;
-    private BulkData? held;
+    private readonly GradientSum statistics = new(), sliceSum = new();
+    private MasterShard? shard;
+    private MasterLayout? layout;
 
     private string Run => GrainKeys.RunOf(this.GetPrimaryKeyString());
 
@@ -29,29 +35,98 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
 
     private string KeyPrefix => $"{this.GetPrimaryKeyString()}/";
 
+    /// <summary>The key under which a stopping stage offers its snapshot: <see cref="OnDeactivateAsync"/>.</summary>
+    public static string SnapshotKey(string run, string silo) => $"{GrainKeys.Stage(run, silo)}/snapshot";
+
+    public async Task Seed(ShardSeed seed)
+    {
+        int holder = seed.Layout.HolderOf(Silo);
+        if (holder < 0)
+            throw new InvalidOperationException($"Silo {Silo} is not among the holders of layout {seed.Layout.Version} ({string.Join(", ", seed.Layout.Silos)}).");
+        using var deadline = new CancellationTokenSource(options.Value.StepTimeout);
+        using var state = await bulk.FetchAsync(seed.State, deadline.Token);
+        var master = MasterState.FromBytes(state.Memory.Span);
+        LetGo();
+        shard = new MasterShard(master, seed.Layout.Silos.Length, holder, seed.Settings.ToTrainingConfig().Adam);
+        layout = seed.Layout;
+    }
+
     public async Task<StageSum> ComputeDiscriminatorGradients(StageDiscriminatorRequest request)
     {
+        var current = Shard(request.LayoutVersion);
         using var deadline = new CancellationTokenSource(options.Value.StepTimeout);
-        using var generatorSet = await bulk.FetchAsync(request.GeneratorSet, deadline.Token);
-        var (discriminator, fetched) = await DiscriminatorAsync(request.DiscriminatorParameters, deadline.Token);
-        var phase = new DiscriminatorPhaseRequest(request.Step, request.Epoch, request.BatchInEpoch, generatorSet.Memory, discriminator);
+        long fetched = await GatherAsync(request.GeneratorSlices, current.WriteGeneratorSlice, deadline.Token);
+        // Read only, so it overlaps the workers' pass.
+        var captured = Task.Run(current.CaptureDiscriminator);
+        var phase = new DiscriminatorPhaseRequest(request.Step, request.Epoch, request.BatchInEpoch, current.GeneratorSet, current.Discriminator);
         var answers = await Task.WhenAll(request.Workers.Select(i => Worker(i).ComputeDiscriminatorGradients(phase)));
-        var (gradients, precision) = Offer("D", request.Step, request.Workers, answers.Select(a => a.Gradients).ToList(), request.Precision.ToCore());
-        return new StageSum(request.Step, request.Workers, gradients, precision, [], [], [.. answers.Select(a => a.Timing)], Silo,
-            fetched + (generatorSet.CrossedSilos ? generatorSet.Memory.Length : 0));
+        await captured;
+        var (slices, precision) = Offer("D", request.Step, request.Workers, current.DiscriminatorElements,
+            answers.Select(a => a.Gradients).ToList(), request.Precision.ToCore());
+        return new StageSum(request.Step, request.Workers, slices, precision, [], [], [.. answers.Select(a => a.Timing)], Silo, fetched);
     }
 
     public async Task<StageSum> ComputeGeneratorGradients(StageGeneratorRequest request)
     {
+        var current = Shard(request.LayoutVersion);
         using var deadline = new CancellationTokenSource(options.Value.StepTimeout);
-        var (discriminator, fetched) = await DiscriminatorAsync(request.DiscriminatorParameters, deadline.Token);
-        var phase = new GeneratorPhaseRequest(request.Step, discriminator);
+        long fetched = await GatherAsync(request.DiscriminatorSlices, current.WriteDiscriminatorSlice, deadline.Token);
+        var captured = Task.Run(current.CaptureGenerator);
+        var phase = new GeneratorPhaseRequest(request.Step, current.Discriminator);
         var answers = await Task.WhenAll(request.Workers.Select(i => Worker(i).ComputeGeneratorGradients(phase)));
-        var (gradients, precision) = Offer("G", request.Step, request.Workers, answers.Select(a => a.Gradients).ToList(), request.Precision.ToCore());
+        await captured;
+        var (slices, precision) = Offer("G", request.Step, request.Workers, current.GeneratorElements,
+            answers.Select(a => a.Gradients).ToList(), request.Precision.ToCore());
         var statisticsSum = statistics.SumOf([.. answers.Select(a => a.Statistics)], WirePrecision.Float32);
-        return new StageSum(request.Step, request.Workers, gradients, precision, statisticsSum.ToArray(),
+        return new StageSum(request.Step, request.Workers, slices, precision, statisticsSum.ToArray(),
             [.. answers.Select(a => a.Metrics)], [.. answers.Select(a => a.Timing)], Silo, fetched);
     }
+
+    public async Task<SliceOffer[]> StepSlices(SliceStepRequest request)
+    {
+        var current = Shard(request.LayoutVersion);
+        bool generator = request.Network == MasterNetwork.Generator;
+        int elements = generator ? current.GeneratorElements : current.DiscriminatorElements;
+        using var deadline = new CancellationTokenSource(options.Value.StepTimeout);
+        // Every held slice of every sum at once; then added in the order the sums are listed.
+        var fetches = current.Held.ToDictionary(slice => slice, slice => request.Sums.Select(sum => bulk.FetchAsync(sum.Slices[slice], deadline.Token).AsTask()).ToList());
+        try
+        {
+            await Task.WhenAll(fetches.Values.SelectMany(f => f));
+            foreach (var (slice, parts) in fetches)
+            {
+                var range = FlatSlices.Of(elements, current.Slices, slice);
+                sliceSum.Reset(range.GetOffsetAndLength(elements).Length);
+                foreach (var (sum, part) in request.Sums.Zip(parts))
+                    sliceSum.Add(part.Result.Memory.Span, sum.Precision.ToCore(), sum.Workers.Length);
+                var mean = sliceSum.Mean();
+                if (generator)
+                    current.StepGenerator(slice, request.Step, mean, request.AverageBeta);
+                else
+                    current.StepDiscriminator(slice, request.Step, mean);
+            }
+        }
+        finally
+        {
+            foreach (var fetch in fetches.Values.SelectMany(f => f).Where(f => f.IsCompletedSuccessfully))
+                fetch.Result.Dispose();
+        }
+        if (generator)
+            current.FinishStep(request.Step, request.Statistics);
+        return [.. current.Held.Select(slice => new SliceOffer(slice, bulk.Offer($"{KeyPrefix}new/{request.Network}/{slice}", request.Step,
+            generator ? current.GeneratorValues(slice) : current.DiscriminatorValues(slice))))];
+    }
+
+    public Task<BulkTicket> OfferSnapshot(long layoutVersion, long step)
+    {
+        var current = Shard(layoutVersion);
+        current.Rollback(step);
+        // Under the name a stopping stage uses too: a coordinator that looks for it by name finds this one.
+        return Task.FromResult(bulk.Offer(SnapshotKey(Run, Silo), step, current.Snapshot()));
+    }
+
+    public Task<ShardDescription?> Describe() =>
+        Task.FromResult(shard is null || layout is null ? null : new ShardDescription(layout, shard.Step));
 
     public Task Release()
     {
@@ -60,46 +135,90 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
         return Task.CompletedTask;
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// A stage that goes away still holding slices (its silo stops, or the run's coordinator was lost) offers their
+    /// snapshot, with any step in flight taken back, under <see cref="SnapshotKey"/> and waits a while for it to be
+    /// fetched: the offer outlives this activation, on the silo's side path.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (shard is not null)
+        {
+            try
+            {
+                shard.Rollback(shard.Step);
+                var key = SnapshotKey(Run, Silo);
+                bulk.Offer(key, shard.Step, shard.Snapshot());
+                logger.LogInformation("Run {Run}: stage on {Silo} goes away holding slices {Slices}; their snapshot after {Step} steps is offered as {Key}",
+                    Run, Silo, string.Join(", ", shard.Held), shard.Step, key);
+                await bulk.WhenFetchedAsync(key, shard.Step).WaitAsync(SnapshotWait, cancellationToken);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException or InvalidOperationException)
+            {
+                logger.LogInformation("Run {Run}: the snapshot of the stage on {Silo} was not fetched ({Reason})", Run, Silo, e.Message);
+            }
+        }
         LetGo();
-        return Task.CompletedTask;
     }
 
-    /// <summary>D's parameters as the ticket names them: the copy held since they were last fetched, or a new fetch.</summary>
-    /// <returns>The parameters, and the bytes fetched from another silo for them.</returns>
-    private async Task<(ReadOnlyMemory<byte> Parameters, long Fetched)> DiscriminatorAsync(BulkTicket ticket, CancellationToken cancellation)
+    /// <summary>Writes the new values of the slices offered that this stage does not hold; returns the bytes that came from other silos.</summary>
+    private async Task<long> GatherAsync(SliceOffer[] offers, SliceWriter write, CancellationToken cancellation)
     {
-        if (held is not null && heldTicket is { } known && (known.Owner, known.Key, known.Version) == (ticket.Owner, ticket.Key, ticket.Version))
-            return (held.Memory, bulk.BytesCarriedIn(ticket));
-        var fetched = await bulk.FetchAsync(ticket, cancellation);
-        held?.Dispose();
-        (held, heldTicket) = (fetched, ticket);
-        return (fetched.Memory, fetched.CrossedSilos ? fetched.Memory.Length : 0);
+        var wanted = offers.Where(o => !shard!.Held.Contains(o.Slice)).ToList();
+        var fetched = await Task.WhenAll(wanted.Select(o => bulk.FetchAsync(o.Values, cancellation).AsTask()));
+        long crossed = 0;
+        foreach (var (offer, data) in wanted.Zip(fetched))
+        {
+            using (data)
+            {
+                write(offer.Slice, data.Memory.Span);
+                crossed += data.CrossedSilos ? data.Memory.Length : 0;
+            }
+        }
+        return crossed;
     }
+
+    private delegate void SliceWriter(int slice, ReadOnlySpan<byte> values);
+
+    private MasterShard Shard(long layoutVersion) =>
+        shard is not null && layout?.Version == layoutVersion ? shard
+            : throw new InvalidOperationException(
+                $"The stage of run {Run} on {Silo} holds {(layout is null ? "no slices" : $"layout {layout.Version}")}, not layout {layoutVersion}; it must be seeded again.");
 
     private void LetGo()
     {
         bulk.Withdraw(KeyPrefix);
         sums.Clear();
-        held?.Dispose();
-        (held, heldTicket) = (null, null);
+        (shard, layout) = (null, null);
     }
 
     private IWorkerGrain Worker(int index) => grains.GetGrain<IWorkerGrain>(GrainKeys.Worker(Run, index, Silo));
 
     /// <summary>
-    /// Offers one worker's buffer as it is (still in the wire precision, and lent from the worker, which keeps it until
-    /// it is asked for its next phase), or the float32 sum of several.
+    /// Offers the sum slice by slice: one worker's buffer as it is (still in the wire precision, and lent from the
+    /// worker, which keeps it until it is asked for its next phase), or the float32 sum of several.
     /// </summary>
-    private (BulkTicket Ticket, GradientPrecision Precision) Offer(
-        string phase, long step, int[] workers, IReadOnlyList<ReadOnlyMemory<byte>> buffers, WirePrecision precision)
+    private (BulkTicket[] Slices, GradientPrecision Precision) Offer(
+        string phase, long step, int[] workers, int elements, IReadOnlyList<ReadOnlyMemory<byte>> buffers, WirePrecision precision)
     {
         string key = $"{KeyPrefix}{phase}/{string.Join(',', workers)}";
+        ReadOnlyMemory<byte> sum;
         if (buffers.Count == 1)
-            return (bulk.Offer(key, step, buffers[0]), precision.ToContract());
-        if (!sums.TryGetValue(key, out var sum))
-            sums[key] = sum = new GradientSum();
-        return (bulk.Offer(key, step, sum.SumOf(buffers, precision)), GradientPrecision.Float32);
+        {
+            sum = buffers[0];
+        }
+        else
+        {
+            if (!sums.TryGetValue(key, out var summed))
+                sums[key] = summed = new GradientSum();
+            (sum, precision) = (summed.SumOf(buffers, precision), WirePrecision.Float32);
+        }
+        int bytesPerElement = precision.BytesPerElement();
+        var slices = Enumerable.Range(0, shard!.Slices).Select(slice =>
+        {
+            var (start, length) = FlatSlices.Of(elements, shard.Slices, slice).GetOffsetAndLength(elements);
+            return bulk.Offer($"{key}/{slice}", step, sum.Slice(start * bytesPerElement, length * bytesPerElement));
+        }).ToArray();
+        return (slices, precision.ToContract());
     }
 }

@@ -8,9 +8,9 @@ namespace Orleans.Gan.Grains.Training;
 /// <summary>
 /// A run's workers: which silo and slot (device) each lives on, and calling all of them for one phase of a step through
 /// the stage of each silo that hosts some. Worker i always trains on data shard i with the random streams of index i;
-/// only its slot changes. So when a silo is lost, its workers (and their shards) move to the surviving silos and redo the
-/// phase, and the step's result is the one the full cluster would have computed: nothing is lost or counted twice
-/// (added in another order, it may differ in the last bits). When silos join, workers move back at the next step
+/// only its slot changes. So when a silo is lost, its workers (and their shards) move to the surviving silos and the
+/// step is taken again, and its result is the one the full cluster would have computed: nothing is lost or counted
+/// twice (added in another order, it may differ in the last bits). When silos join, workers move back at the next step
 /// boundary so that they are spread over the slots again (see <see cref="WorkerPlacement"/>). Each silo publishes its
 /// slots in its Orleans silo metadata (<see cref="SiloSlots"/>).
 /// </summary>
@@ -117,39 +117,20 @@ public sealed class WorkerRoster(
 
     /// <summary>
     /// Calls <paramref name="phase"/> on the stage of every silo that hosts workers, for that silo's workers, all at
-    /// once. A stage call that throws, misses the deadline or whose silo leaves the cluster fails for all its workers:
-    /// they are moved to other silos, brought up to the phase with <paramref name="catchUp"/> (the earlier phases of the
-    /// same step), and asked again. Returns one answer per call that succeeded: the silos in name order, then the
-    /// redone parts in the order they were redone. So a fixed placement always gives the same order, and no worker is
-    /// in two answers.
+    /// once; returns the answers with the silos in name order, so that a fixed placement always gives the same order.
+    /// A call that throws, misses the deadline or whose silo leaves the cluster fails the phase
+    /// (<see cref="StageCallException"/>), and its silo is set aside, so that its workers are placed elsewhere when
+    /// the step is taken again.
     /// </summary>
-    public async Task<List<T>> CallStagesAsync<T>(string name, Func<ISiloStageGrain, int[], Task<T>> phase,
-        Func<ISiloStageGrain, int[], Task>? catchUp = null)
-    {
-        var results = new List<T>();
-        var pending = Enumerable.Range(0, Count).ToList();
-        var errors = new List<string>();
-        for (int attempt = 1; pending.Count > 0; attempt++)
-        {
-            var failed = await CallAsync(pending, phase, results, errors);
-            if (failed.Count == 0)
-                break;
-            if (attempt == Attempts)
-                throw new InvalidOperationException(
-                    $"{name}: workers {string.Join(", ", failed)} failed {Attempts} times: {string.Join(" | ", errors)}");
+    public Task<List<T>> CallStagesAsync<T>(string name, Func<ISiloStageGrain, int[], Task<T>> phase) =>
+        CallEachAsync(name, BySilo(Enumerable.Range(0, Count)).ToList(), phase);
 
-            logger.LogWarning("Run {Run}, {Phase}: workers {Workers} failed ({Errors}); moving them and redoing their part",
-                settings.Run, name, string.Join(", ", failed), string.Join(" | ", errors));
-            foreach (var index in failed)
-                SetAside(SiloOf(index));
-            await RebalanceAsync();
-            if (catchUp is not null)
-                await Task.WhenAll(BySilo(failed).Select(group => catchUp(Stage(group.Silo), group.Workers))).WaitAsync(deadline);
-            pending = failed;
-            errors.Clear();
-        }
-        return results;
-    }
+    /// <summary>Calls <paramref name="call"/> on the stage of each of <paramref name="silos"/>, as <see cref="CallStagesAsync"/> does; answers in their order.</summary>
+    public Task<List<T>> CallSilosAsync<T>(string name, IEnumerable<string> silos, Func<ISiloStageGrain, Task<T>> call) =>
+        CallEachAsync(name, silos.Select(silo => (silo, Array.Empty<int>())).ToList(), (stage, _) => call(stage));
+
+    /// <summary>The silos that host workers now, in name order.</summary>
+    public IReadOnlyList<string> WorkerSilos() => BySilo(Enumerable.Range(0, Count)).Select(g => g.Silo).ToList();
 
     /// <summary>Releases every worker that can still be reached; the ones on lost silos went with them.</summary>
     public async Task ReleaseAsync()
@@ -157,7 +138,7 @@ public sealed class WorkerRoster(
         var placed = Enumerable.Range(0, Count).Where(i => slots[i] is not null).ToList();
         try
         {
-            await Task.WhenAll(placed.Select(i => this[i].Release()).Concat(stageSilos.Intersect(ActiveSilos()).Select(silo => Stage(silo).Release()))).WaitAsync(deadline);
+            await Task.WhenAll(placed.Select(i => this[i].Release()).Concat(stageSilos.Intersect(ActiveSilos()).Select(silo => StageOf(silo).Release()))).WaitAsync(deadline);
         }
         catch (Exception e)
         {
@@ -202,10 +183,10 @@ public sealed class WorkerRoster(
         return ready.Shard;
     }
 
-    /// <summary>One attempt for the given workers, a call per silo; returns the workers whose call failed, with why in <paramref name="errors"/>.</summary>
-    private async Task<List<int>> CallAsync<T>(List<int> indices, Func<ISiloStageGrain, int[], Task<T>> phase, List<T> results, List<string> errors)
+    /// <summary>One call per group, all at once; the answers in the groups' order, or the failures named in a <see cref="StageCallException"/>.</summary>
+    private async Task<List<T>> CallEachAsync<T>(string name, IReadOnlyList<(string Silo, int[] Workers)> groups, Func<ISiloStageGrain, int[], Task<T>> call)
     {
-        var calls = BySilo(indices).Select(group => (group.Silo, group.Workers, Answer: phase(Stage(group.Silo), group.Workers))).ToList();
+        var calls = groups.Select(group => (group.Silo, group.Workers, Answer: call(StageOf(group.Silo), group.Workers))).ToList();
         var all = Task.WhenAll(calls.Select(c => c.Answer));
         var giveUp = DateTime.UtcNow + deadline;
         while (!all.IsCompleted && DateTime.UtcNow < giveUp)
@@ -215,30 +196,28 @@ public sealed class WorkerRoster(
             if (calls.Any(c => !c.Answer.IsCompleted && !active.Contains(c.Silo)))
                 break;
         }
-
-        var failed = new List<int>();
-        foreach (var (silo, workers, answer) in calls)
+        var failed = calls.Where(c => !c.Answer.IsCompletedSuccessfully).ToList();
+        if (failed.Count == 0)
+            return [.. calls.Select(c => c.Answer.Result)];
+        var errors = failed.Select(c => c.Answer.IsFaulted
+            ? $"{Who(c.Silo, c.Workers)}: {c.Answer.Exception!.InnerException!.GetType().Name}: {c.Answer.Exception.InnerException.Message}"
+            : $"{Who(c.Silo, c.Workers)}: no answer within {deadline.TotalSeconds:0} s or the silo left the cluster").ToList();
+        foreach (var (silo, _, answer) in failed)
         {
-            if (answer.IsCompletedSuccessfully)
-            {
-                results.Add(answer.Result);
-                continue;
-            }
-            failed.AddRange(workers);
-            errors.Add(answer.IsFaulted
-                ? $"workers {string.Join(", ", workers)} on {silo}: {answer.Exception!.InnerException!.GetType().Name}: {answer.Exception.InnerException.Message}"
-                : $"workers {string.Join(", ", workers)} on {silo}: no answer within {deadline.TotalSeconds:0} s or the silo left the cluster");
+            SetAside(silo);
             Abandon(answer);
         }
-        return failed;
+        throw new StageCallException($"{name}: {string.Join(" | ", errors)}", [.. failed.Select(c => c.Silo)]);
     }
+
+    private static string Who(string silo, int[] workers) => workers.Length == 0 ? silo : $"workers {string.Join(", ", workers)} on {silo}";
 
     /// <summary>The given workers grouped by the silo they live on, silos in name order and workers in index order.</summary>
     private IEnumerable<(string Silo, int[] Workers)> BySilo(IEnumerable<int> workers) =>
         workers.GroupBy(SiloOf).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Order().ToArray()));
 
     /// <summary>The run's stage on <paramref name="silo"/>, remembered so that it is released with the workers.</summary>
-    private ISiloStageGrain Stage(string silo)
+    public ISiloStageGrain StageOf(string silo)
     {
         stageSilos.Add(silo);
         return grains.GetGrain<ISiloStageGrain>(GrainKeys.Stage(settings.Run, silo));
