@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The GPU check, on a machine with one NVIDIA GPU, ending within 8 minutes (the build included). It prints:
 #   - the step table on the GPU, ours against that machine's PyTorch, for dcgan64 and tutorial28 at batches 64 and 256;
+#   - Adam's step over dcgan64's G and D: ours, on the master's slices in host memory, against torch.optim.Adam with
+#     everything on the GPU (what a single-GPU PyTorch loop pays), and the host's memory floor;
 #   - a run of one silo with two workers sharing the GPU's one slot (and one worker, beside it): images/s and the
 #     exchange's share of the step.
 # Tables also go to artifacts/bench-gpu/results.md and results.json. Extra arguments go to the benchmark.
@@ -22,7 +24,7 @@ if ! command -v nvidia-smi >/dev/null || ! nvidia-smi -L; then
   exit 1
 fi
 
-bench=(--device cuda --python "$python" --only step --only cluster --batch 64 --batch 256 --work "$root/artifacts/bench-gpu" "$@")
+bench=(--device cuda --python "$python" --only step --only optimizer --only cluster --batch 64 --batch 256 --work "$root/artifacts/bench-gpu" "$@")
 case "$route" in
   package)
     echo "== building with TorchSharp-cuda-linux"

@@ -3,7 +3,9 @@
 
 Prints one JSON object: the seconds of every measured step of both optimizers together (warm-up excluded) and the
 parameters stepped. Adam as the DCGAN example builds it: lr 2e-4, betas (0.5, 0.999), PyTorch's default implementation.
-    /usr/bin/python3 bench/pytorch/adam_step.py --threads 2
+    /usr/bin/python3 bench/pytorch/adam_step.py --threads 2 [--device cuda]
+On a GPU the parameters, gradients and moments live on it, as a user's single-GPU training loop has them: the
+optimizer's time on the device, to set beside ours, which steps the master's slices in host memory.
 """
 import argparse
 import json
@@ -19,11 +21,13 @@ def main():
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
-    netG, netD, _, _ = build("dcgan64", torch.device("cpu"))
+    device = torch.device(args.device)
+    netG, netD, _, _ = build("dcgan64", device)
     optD, optG = optimizers(netG, netD)
     for p in list(netG.parameters()) + list(netD.parameters()):
         p.grad = torch.randn_like(p) * 1e-3
@@ -33,12 +37,15 @@ def main():
         started = time.perf_counter()
         optD.step()
         optG.step()
+        if device.type == "cuda":
+            torch.cuda.synchronize()
         if step >= args.warmup:
             seconds.append(time.perf_counter() - started)
 
     print(json.dumps({
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
+        "device": str(device),
         "parameters": sum(p.numel() for p in list(netG.parameters()) + list(netD.parameters())),
         "step_seconds": seconds,
     }))

@@ -12,5 +12,7 @@ public sealed record ClusterRunResult(StepResult Steps, IReadOnlyList<long?> Sil
 {
     public double MedianExchangeSeconds => new Measurement.Timings([.. Breakdowns.Select(b => b.ExchangeSeconds)]).Median;
 
+    public double MedianOptimizerSeconds => new Measurement.Timings([.. Breakdowns.Select(b => b.OptimizerSeconds)]).Median;
+
     public long MedianBusiestSiloBytes => (long)new Measurement.Timings([.. Breakdowns.Select(b => (double)b.BusiestSiloBytes)]).Median;
 }

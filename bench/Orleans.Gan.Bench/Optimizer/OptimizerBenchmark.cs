@@ -49,7 +49,8 @@ public static class OptimizerBenchmark
         if (python is not null)
         {
             var json = await python.RunScriptAsync("adam_step.py",
-                ["--threads", settings.Threads.ToString(CultureInfo.InvariantCulture), "--steps", settings.Repeats.ToString(CultureInfo.InvariantCulture)]);
+                ["--threads", settings.Threads.ToString(CultureInfo.InvariantCulture), "--steps", settings.Repeats.ToString(CultureInfo.InvariantCulture),
+                    "--device", settings.Device]);
             pyTorch = new Timings([.. json.GetProperty("step_seconds").EnumerateArray().Select(s => s.GetDouble())]);
         }
         return new OptimizerFigures(parameters, BytesPerParameter * parameters / trafficBytesPerSecond, ours, perTensor, pyTorch);

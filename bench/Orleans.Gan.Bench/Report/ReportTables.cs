@@ -28,7 +28,7 @@ public static class ReportTables
         if (report.Steps.Count > 0)
             yield return Steps(report, border);
         if (report.Optimizer is { } optimizer)
-            yield return Optimizer(optimizer, report.Settings.Threads, border);
+            yield return Optimizer(optimizer, report.Settings.Threads, report.Settings.Device, border);
         if (report.Cluster.Count > 0)
             yield return Cluster(report, border);
         else if (report.ClusterSkipped is { } why)
@@ -61,7 +61,7 @@ public static class ReportTables
         return table;
     }
 
-    private static Table Optimizer(OptimizerFigures figures, int threads, TableBorder border)
+    private static Table Optimizer(OptimizerFigures figures, int threads, string device, TableBorder border)
     {
         var table = NewTable(border, $"1b. Adam's step over all of dcgan64's G and D ({figures.Parameters:#,0} parameters), {threads} threads",
             "optimizer", "ms", "÷ memory floor", "÷ PyTorch");
@@ -70,7 +70,7 @@ public static class ReportTables
         Add($"memory floor: {OptimizerBenchmark.BytesPerParameter} B per parameter at memcpy's traffic rate", figures.FloorSeconds);
         Add("ours: flat Adam, one pass (FlatAdam)", figures.Flat.Median);
         Add("TorchSharp's per-tensor Adam (the coordinator's before)", figures.TorchSharpPerTensor.Median);
-        Add("PyTorch torch.optim.Adam, as users run it", figures.PyTorch?.Median);
+        Add($"PyTorch torch.optim.Adam, as users run it, on {device}", figures.PyTorch?.Median);
         table.Caption("Both optimizers' steps together, on gradients already in place. The floor: Adam reads parameter, gradient and both moments "
             + "and writes parameter and both moments, at twice the bytes per second of a single-thread 64 MB memcpy (each byte read once and written once), "
             + "measured in the same run.");
@@ -89,7 +89,7 @@ public static class ReportTables
                 Ms(row.Result.Timings.Median), row.ExchangeShare is { } share ? Ratio(share, 1) : "", string.Join(" + ", row.PeakBytesPerProcess.Select(Megabytes)),
                 row.PeakBytesAtEnd is { } atEnd ? string.Join(" + ", atEnd.Select(Megabytes)) : "");
         }
-        table.Caption("Cluster steps are the coordinator's own step times (all phases, both exchanges, Adam on the coordinator); "
+        table.Caption("Cluster steps are the coordinator's own step times (all phases, both exchanges, the slices' Adam steps on their holders); "
             + "exchange ÷ step: the median step's exchange phase (both fan-outs less the slowest worker's work) over the median step. "
             + "Silos are real processes on this machine with the threads split between them. Peaks: VmHWM after the measured steps; "
             + "at the end: after the run's last step has also scored its samples (SWD) and written a checkpoint on the coordinator's silo.");
@@ -122,7 +122,7 @@ public static class ReportTables
     private static Table Exchanges(ExchangeFigures exchange, TableBorder border)
     {
         var table = NewTable(border, "3b. The exchange of a dcgan64 step between two silo processes: 2 workers, one beside the coordinator, no compute",
-            "bulk transfer", "gradients", "step ms", "exchange ms", "MB across silos", "loopback TCP ms, same MB", "exchange ÷ TCP", "step ÷ TCP");
+            "bulk transfer", "gradients", "step ms", "exchange ms", "MB, busiest silo", "loopback TCP ms, same MB", "exchange ÷ TCP", "step ÷ TCP");
         foreach (var (route, precision, run) in exchange.Exchanges)
         {
             long bytes = run.MedianBusiestSiloBytes;
@@ -132,23 +132,24 @@ public static class ReportTables
         }
         table.Caption("Real silo processes (--threads 1 each) and a real run whose workers load every weight and send real-sized gradients "
             + "but compute nothing (--simulate-compute-ms 0). Exchange: the coordinator's gan_step_phase_duration_seconds{phase=\"exchange\"}, "
-            + "both fan-outs less the slowest worker's own work. Step: all of it, Adam included. MB across silos: what crossed the "
-            + "coordinator's silo per step (the remote worker's weights, D and gradients). TCP: this run's loopback TCP bandwidth for those bytes.");
+            + "both fan-outs less the slowest worker's own work. Step: all of it, Adam included. MB, busiest silo: what the silo that moved "
+            + "the most sent plus received per step (slices of the gradient sums, new slices of weights). TCP: this run's loopback TCP bandwidth for those bytes.");
         return table;
     }
 
     private static Table Scaling(ScalingFigures scaling, ExchangeFigures? exchange, TableBorder border)
     {
         var table = NewTable(border, $"5. Scaling with simulated GPU compute: dcgan64, {scaling.ComputeMs} ms per phase instead of the networks",
-            "silos", "workers", "step ms", "exchange ms", "MB through the coordinator's silo", "÷ step at 2 workers on 2 silos");
+            "silos", "workers", "step ms", "exchange ms", "optimizer ms", "MB, busiest silo", "÷ step at 2 workers on 2 silos");
         var reference = scaling.Cases.FirstOrDefault(c => c.Silos == 2 && c.Workers == 2)?.Result.Steps.Timings.Median;
         foreach (var (silos, workers, run) in scaling.Cases)
         {
-            table.AddRow(Text(silos), Text(workers), Ms(run.Steps.Timings.Median), Ms(run.MedianExchangeSeconds),
+            table.AddRow(Text(silos), Text(workers), Ms(run.Steps.Timings.Median), Ms(run.MedianExchangeSeconds), Ms(run.MedianOptimizerSeconds),
                 Megabytes(run.MedianBusiestSiloBytes), Ratio(run.Steps.Timings.Median, reference));
         }
         table.Caption("Silo processes of one thread each on this machine, workers dealt round-robin; each phase waits instead of computing "
-            + "but loads the weights and sends gradients of the real size. The bytes are the coordinator's own count per step."
+            + "but loads the weights and sends gradients of the real size. Optimizer: the reduce-scatter with the slices' Adam steps. "
+            + "The bytes: what the silo that moved the most sent plus received per step, as the coordinator reckons it from the layout."
             + (exchange is null ? "" : $" Loopback TCP here: {Rate(exchange.TcpBytesPerSecond / Mega)} MB/s."));
         return table;
     }

@@ -19,10 +19,9 @@ using Orleans.Runtime.MembershipService.SiloMetadata;
 namespace Orleans.Gan.Grains.Training;
 
 /// <summary>
-/// One per run. Owns the run's record and the step counter: starts and resumes the run, seeds the sharded master on
-/// the silos with workers (<see cref="ShardedMaster"/>), drives its steps (each one a <see cref="ClusterStep"/>), takes
-/// a failed step again on the silos that answer, and between steps gathers the master to write grids, scores and
-/// checkpoints, and keeps the status. Its copy of G, D, both Adams and G_ema is the master as last gathered. The loop
+/// One per run. Owns the run's record and the step counter: starts and resumes the run, drives its steps (each one a
+/// <see cref="ClusterStep"/>), takes a failed step again on the silos that answer, and between steps writes grids,
+/// scores and checkpoints from the master as last gathered (<see cref="RunMaster"/>) and keeps the status. The loop
 /// runs in the background of the activation, so status calls interleave between its awaits.
 /// </summary>
 public sealed class CoordinatorGrain(
@@ -44,15 +43,11 @@ public sealed class CoordinatorGrain(
     private LossHistory history = new();
     private RunStatus status = RunStatus.Unknown("");
     private RunSettings? settings;
-    private GanNetworks? master;
-    private GanOptimizers? optimizers;
-    private GeneratorAverage? average;
+    private RunMaster? master;
     private ClusterStep? clusterStep;
-    private ShardedMaster? shards;
-    // The step the copy of the master here was gathered at; a sampler asking for a newer one waits for the next gather.
-    private long gatheredStep;
+    // A sampler asking for a newer G than the copy here waits for the gather after the step in flight.
     private TaskCompletionSource? gatherWanted;
-    private bool reseed, takingOver;
+    private bool takingOver;
     private SampleQualityProbe? quality;
     private WorkerRoster? workers;
     private Task? loop;
@@ -174,19 +169,16 @@ public sealed class CoordinatorGrain(
     {
         if (settings is null || master is null)
             return null;
-        if (status.Phase == RunPhase.Training && gatheredStep < status.Step)
+        if (status.Phase == RunPhase.Training && master.GatheredStep < status.Step)
         {
             // The loop gathers the master after the step in flight; a step that takes too long leaves the older faces.
             gatherWanted ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             await gatherWanted.Task.WaitAsync(Host.StepTimeout).ContinueWith(_ => { }, TaskScheduler.Default);
         }
-        var generator = Sampled(choice).Generator;
-        return new GeneratorSnapshot(settings, gatheredStep,
+        var generator = master.Sampled(choice).Generator;
+        return new GeneratorSnapshot(settings, master.GatheredStep,
             TensorBlock.Parameters(generator).ReadValues(), TensorBlock.RunningStatistics(generator).ReadValues());
     }
-
-    /// <summary>The networks whose G draws <paramref name="choice"/>'s faces: G_ema's, or the master's where the run keeps no G_ema.</summary>
-    private GanNetworks Sampled(GeneratorChoice choice) => choice == GeneratorChoice.Ema && average is not null ? average.Networks : master!;
 
     public Task<IReadOnlyList<LossPoint>> GetLossHistory() => Task.FromResult(history.Points);
 
@@ -234,25 +226,11 @@ public sealed class CoordinatorGrain(
         if (run.MaxSteps > 0)
             total = Math.Min(total, run.MaxSteps);
 
-        master = GanNetworks.Create(config.Model, config.Seed);
-        optimizers = new GanOptimizers(master, config);
-        var averageSettings = run.ToAverageSettings();
-        average?.Dispose();
-        average = averageSettings.IsOn ? new GeneratorAverage(master, config.Seed, averageSettings) : null;
-        shards = new ShardedMaster(Run, run, workers, bulk, Host.StepTimeout, logger);
-        clusterStep = new ClusterStep(Run, averageSettings.IsOn ? averageSettings : null, run.Workers * run.BatchSize, workers, shards, Leaving, logger);
-        var (step, resumeNote) = ResumeFromCheckpoint(new RunFolder(Host.RunsDirectory, Run), config);
-        if (step == 0 && run.InitFrom is { } weightsFile)
-            resumeNote = InitialiseFrom(weightsFile, config);
-        if (takingOver && await shards.FindAsync(MasterSizes.Of(master), workers.ActiveSilos()) is { } held && held.Step >= step)
-        {
-            held.WriteTo(master, optimizers, average);
-            logger.LogWarning("Run {Run} goes on from the master its silos hold, after {Step} steps (its newest checkpoint is of step {Checkpoint})",
-                Run, held.Step, step);
-            (step, resumeNote) = (held.Step, $"Taken over after step {held.Step} from the master the silos held.");
-        }
-        gatheredStep = step;
-        await shards.SeedAsync(MasterState.Read(master, optimizers, average, step), workers.WorkerSilos());
+        master?.Dispose();
+        master = new RunMaster(Run, run, workers, bulk, new RunFolder(Host.RunsDirectory, Run), Host.StepTimeout, logger);
+        var (step, resumeNote) = await master.LoadAsync(takingOver);
+        takingOver = false;
+        clusterStep = new ClusterStep(Run, master.Average?.Settings, run.Workers * run.BatchSize, workers, master.Exchange, Leaving, logger);
         status = status with
         {
             Phase = RunPhase.Training,
@@ -280,47 +258,6 @@ public sealed class CoordinatorGrain(
         return null;
     }
 
-    /// <summary>
-    /// Continues from the newest checkpoint of the run that loads. Damaged ones are set aside with a warning, never
-    /// deleted; a checkpoint of other settings fails the run (Start refuses those, this catches older files).
-    /// </summary>
-    /// <returns>The step to continue after, and what the user should know about checkpoints set aside.</returns>
-    private (long Step, string? Note) ResumeFromCheckpoint(RunFolder folder, TrainingConfig config)
-    {
-        var passedOver = new List<string>();
-        var loaded = NewestCheckpoint.Load(folder, path => CheckpointFile.Load(path, master!, optimizers!, average), (path, damage) =>
-        {
-            var aside = folder.SetAside(path);
-            passedOver.Add(aside);
-            logger.LogWarning("Run {Run}: {Damage} Set it aside as {Aside} and tried the checkpoint before it.", Run, damage.Message, aside);
-        });
-        if (loaded is not { } latest)
-            return (0, null);
-        var state = latest.Loaded;
-        if (state.Config.Differences(config) is [_, ..] differences)
-            throw new InvalidOperationException($"{latest.Path} was written with other settings: {string.Join(", ", differences)}.");
-        logger.LogInformation("Run {Run} resumes from {Checkpoint} at step {Step}", Run, latest.Path, state.Step);
-        return (state.Step, passedOver.Count == 0 ? null : $"Resumed from {latest.Path}; set aside the damaged {string.Join(", ", passedOver)}.");
-    }
-
-    /// <summary>A new run's master from a weights file (<c>train --init-from</c>): G, and D where the file has it.</summary>
-    private string InitialiseFrom(string path, TrainingConfig config)
-    {
-        try
-        {
-            var pretrained = PretrainedWeights.Read(path, config.Model.Architecture);
-            pretrained.LoadInto(master!);
-            average?.CopyFromGenerator();
-            logger.LogInformation("Run {Run} starts from {File}", Run, path);
-            return $"Started from {path}: G{(pretrained.HasDiscriminator ? " and D" : "; D from its seed")}.";
-        }
-        catch (CheckpointException e)
-        {
-            // The client does not know the core's exception types; this one it can show.
-            throw new InvalidOperationException($"--init-from: {e.Message}");
-        }
-    }
-
     private async Task TrainAsync(RunSettings run, RunFolder folder, int stepsPerEpoch, CancellationToken stop)
     {
         long step = status.Step;
@@ -333,14 +270,16 @@ public sealed class CoordinatorGrain(
             StepTaken? taken;
             try
             {
-                await PlaceAsync(step);
+                await master!.PlaceAsync(step);
                 taken = await clusterStep!.TakeAsync(step, epoch, batchInEpoch, precision, stop);
                 failures = 0;
             }
             catch (Exception e) when (!Leaving(stop) && ++failures < StepAttempts)
             {
                 logger.LogWarning("Run {Run}: step {Step} failed ({Reason}); it is taken again on the silos that answer", Run, step, e.Message);
-                step = await RecoverAsync(step, folder);
+                string? note;
+                (step, note) = await master!.RecoverAsync(step);
+                status = status with { Step = step, Message = note ?? status.Message };
                 continue;
             }
             if (taken is null)
@@ -379,60 +318,13 @@ public sealed class CoordinatorGrain(
             await WriteStopCheckpointAsync(folder, run, step, stepsPerEpoch);
     }
 
-    /// <summary>
-    /// Before each step: the workers dealt over the silos that are up, and the master seeded again where the silos
-    /// with workers changed (one joined, or one was lost and the master was gathered from the others).
-    /// </summary>
-    private async Task PlaceAsync(long step)
-    {
-        await workers!.RebalanceAsync();
-        var silos = workers.WorkerSilos();
-        if (!reseed && shards!.IsSeededOn(silos))
-            return;
-        if (!reseed)
-            await GatherAsync(step);
-        await shards!.SeedAsync(MasterState.Read(master!, optimizers!, average, step), silos);
-        reseed = false;
-    }
-
-    /// <summary>
-    /// After a failed step: the master gathered from the holders that answer, each taking back what it did of the
-    /// step, to be seeded again on the silos left; the step is then taken again. Where a slice has no holder left (one
-    /// silo, or two lost at once), the run goes on from its newest checkpoint.
-    /// </summary>
-    /// <returns>The step to go on from.</returns>
-    private async Task<long> RecoverAsync(long step, RunFolder folder)
-    {
-        reseed = true;
-        try
-        {
-            await GatherAsync(step);
-            return step;
-        }
-        catch (Exception e) when (e is InvalidOperationException or InvalidDataException)
-        {
-            logger.LogWarning("Run {Run}: {Reason} It goes on from its newest checkpoint", Run, e.Message);
-            var (resumed, _) = ResumeFromCheckpoint(folder, settings!.ToTrainingConfig());
-            if (resumed == 0)
-            {
-                master!.Dispose();
-                throw new InvalidOperationException($"Run {Run} lost its master at step {step} and has no checkpoint to go on from: {e.Message}", e);
-            }
-            gatheredStep = resumed;
-            status = status with { Step = resumed, Message = $"Lost the master at step {step}; went on from the checkpoint of step {resumed}." };
-            return resumed;
-        }
-    }
-
-    /// <summary>Makes the copy of the master here the one the holders have after <paramref name="step"/> steps.</summary>
+    /// <summary>Makes the copy of the master here the one the holders have after <paramref name="step"/> steps, and answers a sampler waiting for it.</summary>
     private async Task<long> GatherAsync(long step)
     {
-        var state = await shards!.GatherAsync(MasterSizes.Of(master!), step);
-        state.WriteTo(master!, optimizers!, average);
-        gatheredStep = state.Step;
+        long gathered = await master!.GatherAsync(step);
         gatherWanted?.TrySetResult();
         gatherWanted = null;
-        return state.Step;
+        return gathered;
     }
 
     /// <summary>
@@ -464,7 +356,7 @@ public sealed class CoordinatorGrain(
 
     private void WriteGrid(RunFolder folder, long seed, long step)
     {
-        using var faces = FixedNoise.Sample(Sampled(GeneratorChoice.Ema), seed, GridFaces);
+        using var faces = FixedNoise.Sample(master!.Sampled(GeneratorChoice.Ema), seed, GridFaces);
         status = status with { LatestGrid = folder.WriteGrid(step, FaceGrid.ToPng(faces)) };
     }
 
@@ -473,8 +365,8 @@ public sealed class CoordinatorGrain(
     {
         if (quality is null)
             return;
-        var raw = quality.Measure(master!);
-        var averaged = average is null ? raw : quality.Measure(average.Networks);
+        var raw = quality.Measure(master!.Networks);
+        var averaged = master.Average is null ? raw : quality.Measure(master.Average.Networks);
         static QualityScore Contract(long step, SwdScore score) =>
             new(step, score.Average, [.. score.Levels.Select(l => l.Value)], [.. score.Levels.Select(l => l.Size)]);
         status = status with { Quality = Contract(step, averaged), RawQuality = Contract(step, raw) };
@@ -487,7 +379,7 @@ public sealed class CoordinatorGrain(
     {
         var started = Stopwatch.GetTimestamp();
         var state = new CheckpointState(run.ToTrainingConfig(), step, (int)(step / stepsPerEpoch), (int)(step % stepsPerEpoch), run.Workers, run.ToPlan());
-        CheckpointFile.Save(folder.CheckpointPath(step), master!, optimizers!, state, average);
+        CheckpointFile.Save(folder.CheckpointPath(step), master!.Networks, master.Optimizers, state, master.Average);
         metrics.CheckpointWritten(Run, Stopwatch.GetElapsedTime(started));
         folder.PruneCheckpoints(Host.CheckpointsToKeep);
     }
@@ -531,7 +423,6 @@ public sealed class CoordinatorGrain(
         if (loop is not null)
             await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         master?.Dispose();
-        average?.Dispose();
         quality?.Dispose();
     }
 }

@@ -52,10 +52,10 @@ public sealed class ShardedMaster(string run, RunSettings settings, WorkerRoster
         var current = Layout;
         var request = new SliceStepRequest(network, step, current.Version, [.. sums], statistics, averageBeta);
         var answers = await workers.CallSilosAsync($"step {step}, {network}'s slices", current.Silos, stage => stage.StepSlices(request));
-        foreach (var (silo, offers) in current.Silos.Zip(answers))
-            ticketsBySilo[silo] = offers[0].Values;
-        // Owner and mirror offer the same bits; the owner's is taken.
-        return [.. Enumerable.Range(0, current.Silos.Length).Select(slice => answers[slice].Single(o => o.Slice == slice))];
+        foreach (var sum in sums)
+            ticketsBySilo[sum.Silo] = sum.Slices[0];
+        // Owner and mirror offer the same bits; the owner's is taken. A slice every silo holds is not offered.
+        return [.. Enumerable.Range(0, current.Silos.Length).SelectMany(slice => answers[slice].Where(o => o.Slice == slice))];
     }
 
     /// <summary>

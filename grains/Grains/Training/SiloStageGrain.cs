@@ -95,11 +95,7 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
             await Task.WhenAll(fetches.Values.SelectMany(f => f));
             foreach (var (slice, parts) in fetches)
             {
-                var range = FlatSlices.Of(elements, current.Slices, slice);
-                sliceSum.Reset(range.GetOffsetAndLength(elements).Length);
-                foreach (var (sum, part) in request.Sums.Zip(parts))
-                    sliceSum.Add(part.Result.Memory.Span, sum.Precision.ToCore(), sum.Workers.Length);
-                var mean = sliceSum.Mean();
+                var mean = Mean(request.Sums, parts.Select(p => p.Result.Memory).ToList(), FlatSlices.Of(elements, current.Slices, slice).GetOffsetAndLength(elements).Length);
                 if (generator)
                     current.StepGenerator(slice, request.Step, mean, request.AverageBeta);
                 else
@@ -113,8 +109,24 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
         }
         if (generator)
             current.FinishStep(request.Step, request.Statistics);
-        return [.. current.Held.Select(slice => new SliceOffer(slice, bulk.Offer($"{KeyPrefix}new/{request.Network}/{slice}", request.Step,
-            generator ? current.GeneratorValues(slice) : current.DiscriminatorValues(slice))))];
+        // Only slices that some silo does not hold are gathered: none at one or two silos, where every silo holds all.
+        return [.. current.Held.Where(slice => FlatSlices.HoldersOf(slice, current.Slices).Length < current.Slices)
+            .Select(slice => new SliceOffer(slice, bulk.Offer($"{KeyPrefix}new/{request.Network}/{slice}", request.Step,
+                generator ? current.GeneratorValues(slice) : current.DiscriminatorValues(slice))))];
+    }
+
+    /// <summary>
+    /// The mean over every worker of one slice of the sums, added in their order; one worker's float32 gradients are
+    /// their own mean, used as they are (GradientSum would give the same bits, after a copy).
+    /// </summary>
+    private ReadOnlyMemory<byte> Mean(IReadOnlyList<StageSum> sums, IReadOnlyList<ReadOnlyMemory<byte>> parts, int elements)
+    {
+        if (sums is [{ Workers.Length: 1, Precision: GradientPrecision.Float32 }])
+            return parts[0];
+        sliceSum.Reset(elements);
+        foreach (var (sum, part) in sums.Zip(parts))
+            sliceSum.Add(part.Span, sum.Precision.ToCore(), sum.Workers.Length);
+        return sliceSum.Mean();
     }
 
     public Task<BulkTicket> OfferSnapshot(long layoutVersion, long step)
