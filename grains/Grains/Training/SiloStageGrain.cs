@@ -23,7 +23,7 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
     : Grain, ISiloStageGrain
 {
     /// <summary>How long a stopping silo keeps its snapshot offered for the coordinator to fetch.</summary>
-    private static readonly TimeSpan SnapshotWait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan SnapshotWait = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, GradientSum> sums = [];
     private readonly GradientSum statistics = new(), sliceSum = new();
     private MasterShard? shard;
