@@ -70,8 +70,11 @@ public sealed class ShardedMaster(string run, RunSettings settings, WorkerRoster
         var snapshots = new List<byte[]>();
         var covered = new HashSet<int>();
         var failures = new List<string>();
-        // Each silo owns the slice of its own number: taken in that order, every slice comes from its owner where it answers.
-        foreach (var silo in current.Silos)
+        // Each silo owns the slice of its own number: taken in that order, every slice comes from its owner where it
+        // answers. Silos that failed a call lately come last, so that a dead one, which may not fail fast, is asked
+        // only for a slice no survivor holds.
+        var active = workers.ActiveSilos();
+        foreach (var silo in current.Silos.OrderBy(s => !active.Contains(s)))
         {
             int holder = current.HolderOf(silo);
             var held = FlatSlices.HeldBy(holder, current.Silos.Length);
