@@ -11,7 +11,6 @@ namespace Orleans.Gan.Contracts;
 /// <param name="Statistics">Phase 2 only: the float32 sum of the workers' batch-norm statistics, G's then D's; a few kB.</param>
 /// <param name="Metrics">Phase 2 only: each worker's metrics, in <paramref name="Workers"/> order.</param>
 /// <param name="Timings">Each worker's data wait and compute, in <paramref name="Workers"/> order.</param>
-/// <param name="FetchedBytes">What the stage fetched from another silo for this call: the slices of new weights it does not hold.</param>
 [GenerateSerializer, Immutable]
 public sealed record StageSum(
     [property: Id(0)] long Step,
@@ -21,5 +20,4 @@ public sealed record StageSum(
     [property: Id(4)] byte[] Statistics,
     [property: Id(5)] TrainingMetrics[] Metrics,
     [property: Id(6)] WorkerTiming[] Timings,
-    [property: Id(7)] string Silo,
-    [property: Id(8)] long FetchedBytes);
+    [property: Id(7)] string Silo);

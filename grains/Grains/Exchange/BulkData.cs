@@ -18,22 +18,18 @@ public sealed class BulkData : IDisposable
 
     private byte[]? pooled;
 
-    private BulkData(ReadOnlyMemory<byte> memory, byte[]? pooled, bool crossedSilos) =>
-        (Memory, this.pooled, CrossedSilos) = (memory, pooled, crossedSilos);
+    private BulkData(ReadOnlyMemory<byte> memory, byte[]? pooled) => (Memory, this.pooled) = (memory, pooled);
 
     public ReadOnlyMemory<byte> Memory { get; private set; }
 
-    /// <summary>Whether the bytes came from another silo, rather than by reference from this one.</summary>
-    public bool CrossedSilos { get; }
-
     /// <summary>A buffer offered on this silo, here by reference.</summary>
-    public static BulkData Borrowed(ReadOnlyMemory<byte> memory) => new(memory, null, crossedSilos: false);
+    public static BulkData Borrowed(ReadOnlyMemory<byte> memory) => new(memory, null);
 
     /// <summary>Bytes that arrived inside an Orleans message, which made them this silo's own copy.</summary>
-    public static BulkData Arrived(ReadOnlyMemory<byte> memory) => new(memory, null, crossedSilos: true);
+    public static BulkData Arrived(ReadOnlyMemory<byte> memory) => new(memory, null);
 
     /// <summary>The first <paramref name="length"/> bytes of an array rented from <see cref="Pool"/>, returned on dispose.</summary>
-    public static BulkData Rented(byte[] array, int length) => new(array.AsMemory(0, length), array, crossedSilos: true);
+    public static BulkData Rented(byte[] array, int length) => new(array.AsMemory(0, length), array);
 
     public void Dispose()
     {

@@ -55,7 +55,7 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
     {
         var current = Shard(request.LayoutVersion);
         using var deadline = new CancellationTokenSource(options.Value.StepTimeout);
-        long fetched = await GatherAsync(request.GeneratorSlices, current.WriteGeneratorSlice, deadline.Token);
+        await GatherAsync(request.GeneratorSlices, current.WriteGeneratorSlice, deadline.Token);
         // Read only, so it overlaps the workers' pass.
         var captured = Task.Run(current.CaptureDiscriminator);
         var phase = new DiscriminatorPhaseRequest(request.Step, request.Epoch, request.BatchInEpoch, current.GeneratorSet, current.Discriminator);
@@ -63,14 +63,14 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
         await captured;
         var (slices, precision) = Offer("D", request.Step, request.Workers, current.DiscriminatorElements,
             answers.Select(a => a.Gradients).ToList(), request.Precision.ToCore());
-        return new StageSum(request.Step, request.Workers, slices, precision, [], [], [.. answers.Select(a => a.Timing)], Silo, fetched);
+        return new StageSum(request.Step, request.Workers, slices, precision, [], [], [.. answers.Select(a => a.Timing)], Silo);
     }
 
     public async Task<StageSum> ComputeGeneratorGradients(StageGeneratorRequest request)
     {
         var current = Shard(request.LayoutVersion);
         using var deadline = new CancellationTokenSource(options.Value.StepTimeout);
-        long fetched = await GatherAsync(request.DiscriminatorSlices, current.WriteDiscriminatorSlice, deadline.Token);
+        await GatherAsync(request.DiscriminatorSlices, current.WriteDiscriminatorSlice, deadline.Token);
         var captured = Task.Run(current.CaptureGenerator);
         var phase = new GeneratorPhaseRequest(request.Step, current.Discriminator);
         var answers = await Task.WhenAll(request.Workers.Select(i => Worker(i).ComputeGeneratorGradients(phase)));
@@ -79,7 +79,7 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
             answers.Select(a => a.Gradients).ToList(), request.Precision.ToCore());
         var statisticsSum = statistics.SumOf([.. answers.Select(a => a.Statistics)], WirePrecision.Float32);
         return new StageSum(request.Step, request.Workers, slices, precision, statisticsSum.ToArray(),
-            [.. answers.Select(a => a.Metrics)], [.. answers.Select(a => a.Timing)], Silo, fetched);
+            [.. answers.Select(a => a.Metrics)], [.. answers.Select(a => a.Timing)], Silo);
     }
 
     public async Task<SliceOffer[]> StepSlices(SliceStepRequest request)
@@ -173,21 +173,16 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
         LetGo();
     }
 
-    /// <summary>Writes the new values of the slices offered that this stage does not hold; returns the bytes that came from other silos.</summary>
-    private async Task<long> GatherAsync(SliceOffer[] offers, SliceWriter write, CancellationToken cancellation)
+    /// <summary>Writes the new values of the slices offered that this stage does not hold (the step's traffic is reckoned by <see cref="SiloTraffic"/>).</summary>
+    private async Task GatherAsync(SliceOffer[] offers, SliceWriter write, CancellationToken cancellation)
     {
         var wanted = offers.Where(o => !shard!.Held.Contains(o.Slice)).ToList();
         var fetched = await Task.WhenAll(wanted.Select(o => bulk.FetchAsync(o.Values, cancellation).AsTask()));
-        long crossed = 0;
         foreach (var (offer, data) in wanted.Zip(fetched))
         {
             using (data)
-            {
                 write(offer.Slice, data.Memory.Span);
-                crossed += data.CrossedSilos ? data.Memory.Length : 0;
-            }
         }
-        return crossed;
     }
 
     private delegate void SliceWriter(int slice, ReadOnlySpan<byte> values);

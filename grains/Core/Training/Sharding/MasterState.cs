@@ -44,10 +44,6 @@ public sealed class MasterState
     /// <summary>G_ema's parameters in G's order; null where the run keeps no G_ema.</summary>
     public float[]? Average { get; }
 
-    public int GeneratorElements => GeneratorParameterBytes / sizeof(float);
-
-    public int DiscriminatorElements => Discriminator.Length / sizeof(float);
-
     /// <summary>The master as <paramref name="networks"/>, <paramref name="optimizers"/> and <paramref name="average"/> hold it after <paramref name="step"/> steps.</summary>
     public static MasterState Read(GanNetworks networks, GanOptimizers optimizers, GeneratorAverage? average, long step)
     {
