@@ -145,4 +145,20 @@ public sealed class BadInputTests(BadInputCluster fixture) : IClassFixture<BadIn
         Assert.Contains("--resume other-model", train.Output);
         Assert.Equal(before, File.ReadAllBytes(checkpoint));
     }
+
+    [Fact]
+    public async Task A_TensorBoard_folder_that_cannot_be_written_warns_once_and_the_run_completes()
+    {
+        var runFolder = Directory.CreateDirectory(Path.Combine(Cluster.RunsDirectory, "no-tensorboard")).FullName;
+        var blocked = Path.Combine(runFolder, "tensorboard");
+        File.WriteAllText(blocked, "a file where the run's TensorBoard folder goes");
+
+        var train = await Cluster.Client(["train", "--run", "no-tensorboard", "--max-steps", "2", .. BadInputCluster.TinyRun]);
+
+        Assert.True(train.ExitCode == 0, train.Output + Cluster.Logs);
+        Assert.Contains("step 2 / 2", train.Output);
+        var warning = $"Run no-tensorboard writes no TensorBoard events: {blocked} cannot be written";
+        Assert.True(Regex.Matches(Cluster.Logs, Regex.Escape(warning)).Count == 1, Cluster.Logs);
+        Assert.True(File.Exists(fixture.Checkpoint("no-tensorboard", 2)));
+    }
 }

@@ -115,15 +115,34 @@ internal sealed class RedisCluster : IDisposable
     public sealed record Silo(string Name, ChildProcess Process, string Url, SiloPorts Ports)
     {
         /// <summary>A run's step and phase as this silo's <c>/api/runs</c> reports them, or null if it lists no such run.</summary>
-        public async Task<(long Step, string Phase)?> RunProgressAsync(string run)
+        public async Task<(long Step, string Phase)?> RunProgressAsync(string run) =>
+            await SummaryAsync(run) is { } summary
+                ? (summary.GetProperty("status").GetProperty("step").GetInt64(), summary.GetProperty("status").GetProperty("phase").GetString()!)
+                : null;
+
+        /// <summary>
+        /// A run's loss curves, (step, Loss_D, Loss_G), and its newest scores of G_ema and G, (step, SWD), as this silo's
+        /// <c>/api/runs</c> reports them.
+        /// </summary>
+        public async Task<(IReadOnlyList<(long Step, double LossD, double LossG)> Losses, (long Step, double Swd)? Ema, (long Step, double Swd)? Raw)> RunCurvesAsync(string run)
+        {
+            var summary = await SummaryAsync(run) ?? throw new InvalidOperationException($"{Name} lists no run {run}");
+            var losses = summary.GetProperty("losses").EnumerateArray()
+                .Select(p => (p.GetProperty("step").GetInt64(), p.GetProperty("lossD").GetDouble(), p.GetProperty("lossG").GetDouble())).ToList();
+            var status = summary.GetProperty("status");
+            static (long, double)? Score(JsonElement score) =>
+                score.ValueKind == JsonValueKind.Object ? (score.GetProperty("step").GetInt64(), score.GetProperty("average").GetDouble()) : null;
+            return (losses, Score(status.GetProperty("quality")), Score(status.GetProperty("rawQuality")));
+        }
+
+        private async Task<JsonElement?> SummaryAsync(string run)
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             using var runs = JsonDocument.Parse(await http.GetStringAsync($"{Url}/api/runs"));
             foreach (var summary in runs.RootElement.EnumerateArray())
             {
-                var status = summary.GetProperty("status");
-                if (status.GetProperty("run").GetString() == run)
-                    return (status.GetProperty("step").GetInt64(), status.GetProperty("phase").GetString()!);
+                if (summary.GetProperty("status").GetProperty("run").GetString() == run)
+                    return summary.Clone();
             }
             return null;
         }

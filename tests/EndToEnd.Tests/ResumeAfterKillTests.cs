@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orleans.Gan.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Orleans.Gan.EndToEnd.Tests;
@@ -53,7 +54,19 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper output) : IDisposable
             var differing = expected.Keys.Where(name => !expected[name].AsSpan().SequenceEqual(actual[name])).ToList();
             Assert.True(differing.Count == 0, $"{run}: {differing.Count} of {expected.Count} tensors differ: {string.Join(", ", differing)}");
         }
+
+        // TensorBoard shows each resumed run as one curve, every step once, on top of the straight run's.
+        var straightCurves = TensorBoardCurves("straight");
+        Assert.Equal(Enumerable.Range(1, Steps).Select(s => (long)s), straightCurves.Where(c => c.Tag == "train/Loss_D").Select(c => c.Step));
+        foreach (var run in new[] { "killed", "extended" })
+            Assert.Equal(straightCurves, TensorBoardCurves(run));
     }
+
+    /// <summary>The curves of a run that resuming must not change, in the order TensorBoard reads them.</summary>
+    private IReadOnlyList<(string? Tag, long Step, float? Value)> TensorBoardCurves(string run) =>
+        [.. TensorBoardEvent.Read(Path.Combine(cluster!.RunsDirectory, run, "tensorboard"))
+            .Where(e => e.Tag is "train/Loss_D" or "train/Loss_G" or "train/D(x)" or "train/D(G(z))_after_D_step")
+            .Select(e => (e.Tag, e.Step, e.Value))];
 
     [Fact]
     public async Task After_every_silo_is_killed_silos_restarted_one_at_a_time_resume_the_run_and_it_completes()

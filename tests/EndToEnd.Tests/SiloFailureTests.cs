@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orleans.Gan.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Orleans.Gan.EndToEnd.Tests;
@@ -74,6 +75,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IDisposable
         Assert.True(long.Parse(takenOver.Groups[1].Value) >= stepAtKill, takenOver.Value);
         Assert.Equal((Steps, "Completed"), await survivor.RunProgressAsync(Run));
         AssertNoCheckpointBefore(stepAtKill);
+        await AssertOneTensorBoardCurveAsync(survivor);
         output.WriteLine($"{takenOver.Value}; the kill was at step {stepAtKill}");
         output.WriteLine($"a survivor was past step {stepAtKill} {caughtUp.TotalSeconds:0.0} s after the kill");
         Timeline();
@@ -127,6 +129,30 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IDisposable
         var steps = Directory.GetFiles(Path.Combine(work, "runs", Run, "checkpoints"), "step-*.safetensors")
             .Select(f => long.Parse(Path.GetFileNameWithoutExtension(f)["step-".Length..])).Order().ToList();
         Assert.True(steps.Count > 0 && steps[0] > stepAtKill && steps[^1] == Steps, $"checkpoints of steps {string.Join(", ", steps)}; the kill was at step {stepAtKill}");
+    }
+
+    /// <summary>
+    /// The run's TensorBoard files, as TensorBoard reads them: the killed coordinator's and its successor's make one
+    /// curve with every step once, whose values are those <c>/api/runs</c> shows, and the grids decode at their size.
+    /// </summary>
+    private async Task AssertOneTensorBoardCurveAsync(RedisCluster.Silo coordinator)
+    {
+        var events = TensorBoardEvent.Read(Path.Combine(work, "runs", Run, "tensorboard"));
+        Assert.Equal(2, events.Count(e => e.FileVersion is not null));
+        foreach (var tag in new[] { "train/Loss_D", "train/Loss_G", "train/D(x)", "speed/images_per_second", "step_seconds/compute" })
+            Assert.Equal(Enumerable.Range(1, Steps).Select(s => (long)s), events.Where(e => e.Tag == tag).Select(e => e.Step));
+        float Scalar(string tag, long step) => Assert.Single(events, e => e.Tag == tag && e.Step == step).Value!.Value;
+
+        var (losses, ema, raw) = await coordinator.RunCurvesAsync(Run);
+        Assert.Contains(losses, l => l.Step == Steps);
+        Assert.All(losses, l => Assert.Equal(((float)l.LossD, (float)l.LossG), (Scalar("train/Loss_D", l.Step), Scalar("train/Loss_G", l.Step))));
+        Assert.Equal((Steps, (float)ema!.Value.Swd), (ema.Value.Step, Scalar("quality/SWD_G_ema", Steps)));
+        Assert.Equal((Steps, (float)raw!.Value.Swd), (raw.Value.Step, Scalar("quality/SWD_G", Steps)));
+
+        var grids = events.Where(e => e.Tag == "samples/G_ema").ToList();
+        Assert.Contains(grids, g => g.Step == Steps);
+        Assert.Equal(grids.Count, grids.Select(g => g.Step).Distinct().Count());
+        Assert.All(grids, g => Assert.Equal((g.Width, g.Height), (g.PngWidth, g.PngHeight)));
     }
 
     /// <summary>The survivors' log lines about the failure, with their times, for the recovery figures.</summary>

@@ -4,8 +4,9 @@ using System.Globalization;
 namespace Orleans.Gan.Core.Checkpoints;
 
 /// <summary>
-/// A run's folder under the runs directory: <c>checkpoints/step-00000100.safetensors</c>, <c>samples/step-00000100.png</c>
-/// and <c>faces.png</c>, the newest grid. Every file is written with <see cref="AtomicFile"/>.
+/// A run's folder under the runs directory: <c>checkpoints/step-00000100.safetensors</c>, <c>samples/step-00000100.png</c>,
+/// <c>faces.png</c>, the newest grid, each written with <see cref="AtomicFile"/>, and <c>tensorboard/</c>, whose event
+/// files are appended to (<see cref="TensorBoard.TensorBoardLog"/>).
 /// </summary>
 public sealed class RunFolder(string runsDirectory, string run)
 {
@@ -18,6 +19,8 @@ public sealed class RunFolder(string runsDirectory, string run)
     public string CheckpointsPath => System.IO.Path.Combine(Path, "checkpoints");
 
     public string SamplesPath => System.IO.Path.Combine(Path, "samples");
+
+    public string TensorBoardPath => System.IO.Path.Combine(Path, "tensorboard");
 
     public string LatestGridPath => System.IO.Path.Combine(Path, "faces.png");
 

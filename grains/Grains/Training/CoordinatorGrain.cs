@@ -49,6 +49,7 @@ public sealed class CoordinatorGrain(
     private TaskCompletionSource? gatherWanted;
     private bool takingOver;
     private SampleQualityProbe? quality;
+    private RunTensorBoard? board;
     private WorkerRoster? workers;
     private Task? loop;
     private CancellationTokenSource? stopping;
@@ -201,6 +202,7 @@ public sealed class CoordinatorGrain(
         finally
         {
             await ReleaseWorkersAsync();
+            board?.Dispose();
         }
         // Stopped by its silo shutting down, the run stays active in its record, and resumes elsewhere.
         if (status.Phase != RunPhase.Stopped || stopRequested)
@@ -244,6 +246,8 @@ public sealed class CoordinatorGrain(
         metrics.RunPrepared(Run, status.ActiveWorkers, run.Workers, status.SkippedFiles);
         PlacementSeen();
         quality = await PrepareQualityProbeAsync(run, config.Model.ImageSize);
+        board?.Dispose();
+        board = RunTensorBoard.Open(new RunFolder(Host.RunsDirectory, Run), Run, logger);
         return stepsPerEpoch;
     }
 
@@ -286,18 +290,20 @@ public sealed class CoordinatorGrain(
                 break;
             step++;
             var (stepMetrics, phases, busiest, total) = taken;
+            double imagesPerSecond = workers!.Count * run.BatchSize / clock.Elapsed.TotalSeconds;
             status = status with
             {
                 Step = step,
                 Epoch = (int)(step / stepsPerEpoch),
                 Metrics = stepMetrics,
-                ImagesPerSecond = workers!.Count * run.BatchSize / clock.Elapsed.TotalSeconds,
+                ImagesPerSecond = imagesPerSecond,
                 LastStep = new StepBreakdown(phases.DataWait.TotalSeconds, phases.Compute.TotalSeconds, phases.Exchange.TotalSeconds,
                     phases.Optimizer.TotalSeconds, busiest),
             };
             PlacementSeen();
             history.Add(new LossPoint(step, stepMetrics.LossD, stepMetrics.LossG));
             metrics.StepCompleted(Run, epoch, workers.Count * run.BatchSize, stepMetrics, phases, busiest, total);
+            board!.StepCompleted(step, stepMetrics, phases, imagesPerSecond);
 
             bool epochEnd = step % stepsPerEpoch == 0, last = step == status.TotalSteps;
             bool grid = epochEnd || last || (run.SampleEvery > 0 && step % run.SampleEvery == 0);
@@ -357,7 +363,9 @@ public sealed class CoordinatorGrain(
     private void WriteGrid(RunFolder folder, long seed, long step)
     {
         using var faces = FixedNoise.Sample(master!.Sampled(GeneratorChoice.Ema), seed, GridFaces);
-        status = status with { LatestGrid = folder.WriteGrid(step, FaceGrid.ToPng(faces)) };
+        var png = FaceGrid.ToPng(faces);
+        status = status with { LatestGrid = folder.WriteGrid(step, png) };
+        board!.Grid(step, png);
     }
 
     /// <summary>Scores G_ema and G on the same held-out images; where the run keeps no G_ema, G's score stands for both.</summary>
@@ -372,6 +380,7 @@ public sealed class CoordinatorGrain(
         status = status with { Quality = Contract(step, averaged), RawQuality = Contract(step, raw) };
         metrics.SampleQuality(Run, GeneratorChoice.Ema, averaged.Average);
         metrics.SampleQuality(Run, GeneratorChoice.Raw, raw.Average);
+        board!.SampleQuality(step, averaged.Average, raw.Average);
         logger.LogInformation("Run {Run} step {Step}: G_ema {Averaged}; G {Raw}", Run, step, averaged, raw);
     }
 
@@ -424,5 +433,6 @@ public sealed class CoordinatorGrain(
             await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         master?.Dispose();
         quality?.Dispose();
+        board?.Dispose();
     }
 }
