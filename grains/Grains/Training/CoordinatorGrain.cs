@@ -3,14 +3,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Gan.Contracts;
-using Orleans.Gan.Data;
-using Orleans.Gan.Data.Synthetic;
 using Orleans.Gan.Core.Checkpoints;
-using Orleans.Gan.Core.Imaging;
-using Orleans.Gan.Core.Models;
-using Orleans.Gan.Core.Quality;
 using Orleans.Gan.Core.Training;
-using Orleans.Gan.Core.Training.Sharding;
 using Orleans.Gan.Grains.Exchange;
 using Orleans.Gan.Grains.Hosting;
 using Orleans.Gan.Grains.Telemetry;
@@ -20,8 +14,9 @@ namespace Orleans.Gan.Grains.Training;
 
 /// <summary>
 /// One per run. Owns the run's record and the step counter: starts and resumes the run, drives its steps (each one a
-/// <see cref="ClusterStep"/>), takes a failed step again on the silos that answer, and between steps writes grids,
-/// scores and checkpoints from the master as last gathered (<see cref="RunMaster"/>) and keeps the status. The loop
+/// <see cref="ClusterStep"/>), takes a failed step again on the silos that answer, and between steps has grids,
+/// scores and checkpoints written (<see cref="RunOutputs"/>) from the master as last gathered (<see cref="RunMaster"/>)
+/// and keeps the status. The loop
 /// runs in the background of the activation, so status calls interleave between its awaits.
 /// </summary>
 public sealed class CoordinatorGrain(
@@ -36,7 +31,6 @@ public sealed class CoordinatorGrain(
     [PersistentState("run", TrainingStorage.Name)] IPersistentState<RunRecord> record,
     ILogger<CoordinatorGrain> logger) : Grain, ICoordinatorGrain
 {
-    private const int GridFaces = 64;
     // Failed attempts at one step before the run fails.
     private const int StepAttempts = 3;
     private readonly Stopwatch clock = new();
@@ -48,8 +42,7 @@ public sealed class CoordinatorGrain(
     // A sampler asking for a newer G than the copy here waits for the gather after the step in flight.
     private TaskCompletionSource? gatherWanted;
     private bool takingOver;
-    private SampleQualityProbe? quality;
-    private RunTensorBoard? board;
+    private RunOutputs? outputs;
     private WorkerRoster? workers;
     private Task? loop;
     private CancellationTokenSource? stopping;
@@ -185,12 +178,11 @@ public sealed class CoordinatorGrain(
 
     private async Task RunAsync(RunSettings run, CancellationToken stop)
     {
-        var folder = new RunFolder(Host.RunsDirectory, Run);
         logger.LogInformation("Coordinator of run {Run} starts on this silo: {Workers} workers, model {Model}", Run, run.Workers, run.Model);
         try
         {
             var stepsPerEpoch = await PrepareAsync(run);
-            await TrainAsync(run, folder, stepsPerEpoch, stop);
+            await TrainAsync(run, stepsPerEpoch, stop);
             status = status with { Phase = status.Step < status.TotalSteps ? RunPhase.Stopped : RunPhase.Completed, Message = null };
             logger.LogInformation("Run {Run} {Phase} at step {Step}", Run, status.Phase, status.Step);
         }
@@ -202,7 +194,7 @@ public sealed class CoordinatorGrain(
         finally
         {
             await ReleaseWorkersAsync();
-            board?.Dispose();
+            outputs?.Dispose();
         }
         // Stopped by its silo shutting down, the run stays active in its record, and resumes elsewhere.
         if (status.Phase != RunPhase.Stopped || stopRequested)
@@ -245,24 +237,12 @@ public sealed class CoordinatorGrain(
         };
         metrics.RunPrepared(Run, status.ActiveWorkers, run.Workers, status.SkippedFiles);
         PlacementSeen();
-        quality = await PrepareQualityProbeAsync(run, config.Model.ImageSize);
-        board?.Dispose();
-        board = RunTensorBoard.Open(new RunFolder(Host.RunsDirectory, Run), Run, logger);
+        outputs?.Dispose();
+        outputs = await RunOutputs.OpenAsync(Run, run, Host, metrics, logger);
         return stepsPerEpoch;
     }
 
-    /// <summary>Held-out real images from the validation partition, read on this silo, for the sample-quality score.</summary>
-    private async Task<SampleQualityProbe?> PrepareQualityProbeAsync(RunSettings run, int imageSize)
-    {
-        var dataset = run.Dataset ?? await SyntheticDatasetFolder.EnsureAsync(Host.DataDirectory, run.SyntheticFaces);
-        var heldOut = await Task.Run(() => HeldOutImages.Read(dataset, SampleQualityProbe.Images, imageSize, line => logger.LogInformation("{Line}", line)));
-        if (heldOut.Count >= 2)
-            return new SampleQualityProbe(heldOut, run.Seed);
-        logger.LogWarning("Run {Run}: {Count} held-out images in {Dataset}; no sample-quality score", Run, heldOut.Count, dataset);
-        return null;
-    }
-
-    private async Task TrainAsync(RunSettings run, RunFolder folder, int stepsPerEpoch, CancellationToken stop)
+    private async Task TrainAsync(RunSettings run, int stepsPerEpoch, CancellationToken stop)
     {
         long step = status.Step;
         var precision = run.GradientPrecision;
@@ -303,7 +283,7 @@ public sealed class CoordinatorGrain(
             PlacementSeen();
             history.Add(new LossPoint(step, stepMetrics.LossD, stepMetrics.LossG));
             metrics.StepCompleted(Run, epoch, workers.Count * run.BatchSize, stepMetrics, phases, busiest, total);
-            board!.StepCompleted(step, stepMetrics, phases, imagesPerSecond);
+            outputs!.StepCompleted(step, stepMetrics, phases, imagesPerSecond);
 
             bool epochEnd = step % stepsPerEpoch == 0, last = step == status.TotalSteps;
             bool grid = epochEnd || last || (run.SampleEvery > 0 && step % run.SampleEvery == 0);
@@ -312,16 +292,16 @@ public sealed class CoordinatorGrain(
             if (grid || score || checkpoint || gatherWanted is not null)
                 await GatherAsync(step);
             if (grid)
-                WriteGrid(folder, run.Seed, step);
-            if (score)
-                ScoreSamples(step);
+                status = status with { LatestGrid = outputs.WriteGrid(master, step) };
+            if (score && outputs.Score(master, step) is { } scores)
+                status = status with { Quality = scores.Averaged, RawQuality = scores.Raw };
             if (checkpoint)
-                WriteCheckpoint(folder, run, step, stepsPerEpoch);
+                outputs.WriteCheckpoint(master, step, stepsPerEpoch);
             DelayDeactivation(TimeSpan.FromMinutes(30));
         }
         // Stopped before the end: the stop checkpoint, of the master as its holders last finished a step.
         if (step < status.TotalSteps && step > 0)
-            await WriteStopCheckpointAsync(folder, run, step, stepsPerEpoch);
+            await WriteStopCheckpointAsync(step, stepsPerEpoch);
     }
 
     /// <summary>Makes the copy of the master here the one the holders have after <paramref name="step"/> steps, and answers a sampler waiting for it.</summary>
@@ -337,12 +317,12 @@ public sealed class CoordinatorGrain(
     /// The stop checkpoint. When every silo stops at once, stages that go away offer their slices by name, possibly
     /// after the step that was in flight; the checkpoint is of the steps they all finished.
     /// </summary>
-    private async Task WriteStopCheckpointAsync(RunFolder folder, RunSettings run, long step, int stepsPerEpoch)
+    private async Task WriteStopCheckpointAsync(long step, int stepsPerEpoch)
     {
         try
         {
             long gathered = await GatherAsync(step);
-            WriteCheckpoint(folder, run, gathered, stepsPerEpoch);
+            outputs!.WriteCheckpoint(master!, gathered, stepsPerEpoch);
             status = status with { Step = gathered };
         }
         catch (Exception e) when (e is InvalidOperationException or InvalidDataException)
@@ -359,39 +339,6 @@ public sealed class CoordinatorGrain(
     private bool Leaving(CancellationToken stop) =>
         stop.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested
         || membership.CurrentSnapshot.GetSiloStatus(localSilo.SiloAddress).IsTerminating();
-
-    private void WriteGrid(RunFolder folder, long seed, long step)
-    {
-        using var faces = FixedNoise.Sample(master!.Sampled(GeneratorChoice.Ema), seed, GridFaces);
-        var png = FaceGrid.ToPng(faces);
-        status = status with { LatestGrid = folder.WriteGrid(step, png) };
-        board!.Grid(step, png);
-    }
-
-    /// <summary>Scores G_ema and G on the same held-out images; where the run keeps no G_ema, G's score stands for both.</summary>
-    private void ScoreSamples(long step)
-    {
-        if (quality is null)
-            return;
-        var raw = quality.Measure(master!.Networks);
-        var averaged = master.Average is null ? raw : quality.Measure(master.Average.Networks);
-        static QualityScore Contract(long step, SwdScore score) =>
-            new(step, score.Average, [.. score.Levels.Select(l => l.Value)], [.. score.Levels.Select(l => l.Size)]);
-        status = status with { Quality = Contract(step, averaged), RawQuality = Contract(step, raw) };
-        metrics.SampleQuality(Run, GeneratorChoice.Ema, averaged.Average);
-        metrics.SampleQuality(Run, GeneratorChoice.Raw, raw.Average);
-        board!.SampleQuality(step, averaged.Average, raw.Average);
-        logger.LogInformation("Run {Run} step {Step}: G_ema {Averaged}; G {Raw}", Run, step, averaged, raw);
-    }
-
-    private void WriteCheckpoint(RunFolder folder, RunSettings run, long step, int stepsPerEpoch)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var state = new CheckpointState(run.ToTrainingConfig(), step, (int)(step / stepsPerEpoch), (int)(step % stepsPerEpoch), run.Workers, run.ToPlan());
-        CheckpointFile.Save(folder.CheckpointPath(step), master!.Networks, master.Optimizers, state, master.Average);
-        metrics.CheckpointWritten(Run, Stopwatch.GetElapsedTime(started));
-        folder.PruneCheckpoints(Host.CheckpointsToKeep);
-    }
 
     /// <summary>Shows where the workers are now, in the status and the metrics.</summary>
     private void PlacementSeen()
@@ -432,7 +379,5 @@ public sealed class CoordinatorGrain(
         if (loop is not null)
             await loop.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
         master?.Dispose();
-        quality?.Dispose();
-        board?.Dispose();
     }
 }
