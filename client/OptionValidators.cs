@@ -24,6 +24,11 @@ internal static class OptionValidators
         where T : INumber<T> =>
         option.Check(value => value <= T.Zero ? $"{option.Name} must be greater than 0; got {value}." : null);
 
+    /// <summary><see cref="Positive{T}(Option{T})"/> for an option that may be left out.</summary>
+    public static Option<T?> Positive<T>(this Option<T?> option)
+        where T : struct, INumber<T> =>
+        option.Check(value => value is T given && given <= T.Zero ? $"{option.Name} must be greater than 0; got {given}." : null);
+
     /// <summary>Like System.CommandLine's AcceptOnlyFromAmong, but the message names the flag.</summary>
     public static Option<string> OneOf(this Option<string> option, IReadOnlyCollection<string> values)
     {

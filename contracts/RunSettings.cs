@@ -29,7 +29,7 @@ public sealed record RunSettings(
     [property: Id(8)] int SyntheticFaces,
     [property: Id(9)] int SampleEvery,
     [property: Id(10)] int CheckpointEvery,
-    [property: Id(11)] double LearningRate = 2e-4,
+    [property: Id(11)] double? LearningRate = null,
     [property: Id(12)] double Beta1 = 0.5,
     [property: Id(13)] double Beta2 = 0.999,
     [property: Id(14)] int? NoiseSize = null,

@@ -109,23 +109,22 @@ internal sealed class TrainCommand
         DefaultValueFactory = _ => 4096,
     }.AtLeast(1);
 
-    private readonly Option<double> learningRate = new Option<double>("--lr")
+    private readonly Option<double?> learningRate = new Option<double?>("--lr")
     {
-        Description = "Adam's learning rate for both networks.",
+        Description = "Adam's learning rate for both networks. Default: the model's (2e-4 for dcgan64, as PyTorch's DCGAN; 5e-4 for tutorial28).",
         HelpName = "RATE",
-        DefaultValueFactory = _ => 2e-4,
     }.Positive();
 
     private readonly Option<int?> generatorFeatures = new Option<int?>("--ngf")
     {
         Description = "G's width: the feature maps of its last transposed convolution, as in PyTorch's DCGAN example. "
-            + "Smaller trains faster and draws plainer faces. Default: the model's (64 for dcgan64).",
+            + "Smaller trains faster and draws plainer faces. Default: the model's (64 for dcgan64 and for tutorial28, whose tutorial had 256).",
         HelpName = "N",
     }.InRange(4, 512);
 
     private readonly Option<int?> discriminatorFeatures = new Option<int?>("--ndf")
     {
-        Description = "D's width: the feature maps of its first convolution, as in PyTorch's DCGAN example. Default: the model's.",
+        Description = "D's width: the feature maps of its first convolution, as in PyTorch's DCGAN example. Default: the model's (64 for dcgan64, 32 for tutorial28).",
         HelpName = "N",
     }.InRange(4, 512);
 

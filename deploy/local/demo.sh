@@ -47,9 +47,11 @@ echo "== training run $run; watch it on http://127.0.0.1:8081/ (faces page) and 
 # dcgan64 at half width for G and a quarter for D (--ngf 32 --ndf 16), which trains about 6x faster than the full
 # model and keeps D from overpowering G; Adam at 5e-4; 8,192 faces, so that epochs (each ends with a score, a grid
 # and a checkpoint) come every ~125 steps; 500 steps of 2 x 32 images.
+# tutorial28 keeps its own defaults, which already are its fast widths and learning rate (README, "Models").
+defaults=("--workers 2" "--run $run" "--batch-size 32" "--synthetic-faces 8192" "--epochs 50" "--max-steps 500" "--sample-every 50")
+[[ " $* " == *" --model tutorial28 "* ]] || defaults+=("--ngf 32" "--ndf 16" "--lr 0.0005")
 args=()
-for default in "--workers 2" "--run $run" "--ngf 32" "--ndf 16" "--lr 0.0005" "--batch-size 32" "--synthetic-faces 8192" \
-               "--epochs 50" "--max-steps 500" "--sample-every 50"; do
+for default in "${defaults[@]}"; do
   flag="${default%% *}"
   [[ " $* " == *" $flag "* ]] || args+=($default)
 done

@@ -22,8 +22,13 @@ public sealed record GanModelConfig(
     /// <summary>PyTorch's reference DCGAN: nz 100, ngf = ndf = 64, no dropout, hard labels.</summary>
     public static GanModelConfig Dcgan64 { get; } = new(GanArchitecture.Dcgan64, 100, 64, 64, 0.0, 1.0);
 
-    /// <summary>The tutorial's settings: dropout in G, and 0.9 as the real label.</summary>
-    public static GanModelConfig Tutorial28 { get; } = new(GanArchitecture.Tutorial28, 100, 256, 64, 0.3, 0.9);
+    /// <summary>
+    /// The tutorial's model as it trains to faces here: its dropout in G and 0.9 as the real label, with G a quarter of
+    /// the tutorial's width (ngf 64: 256→128→64→3 where the tutorial has ngf 256, 1024→512→256→3) and D half of it
+    /// (ndf 32), which trains about 8x faster on a CPU and keeps D from overpowering G (README, "The tutorial's model,
+    /// trained to faces"). <c>--ngf 256 --ndf 64</c> gives the tutorial's widths.
+    /// </summary>
+    public static GanModelConfig Tutorial28 { get; } = new(GanArchitecture.Tutorial28, 100, 64, 32, 0.3, 0.9);
 
     public static GanModelConfig For(GanArchitecture architecture) =>
         architecture == GanArchitecture.Dcgan64 ? Dcgan64 : Tutorial28;

@@ -8,8 +8,8 @@ namespace Orleans.Gan.Core.Models;
 /// <summary>
 /// The face-generation tutorial's generator: dense z to 7x7x(4*ngf), reshape, then 5x5 transposed convolutions
 /// (4*ngf)→(2*ngf)→ngf→3 going 7→7→14→28 ("same" padding as in the tutorial), with batch norm, leaky ReLU 0.2 and
-/// dropout after every layer but the output, and tanh on the output. With the default ngf of 256 the widths are
-/// the tutorial's 1024→512→256→3.
+/// dropout after every layer but the output, and tanh on the output. With ngf 256 the widths are the tutorial's
+/// 1024→512→256→3; the default is narrower (<see cref="GanModelConfig.Tutorial28"/>).
 /// </summary>
 public sealed class Tutorial28Generator : Module<Tensor, Tensor>, IRandomSource
 {

@@ -18,6 +18,12 @@ public sealed record TrainingConfig(
     public static TrainingConfig For(GanModelConfig model, int batchSize = 64, long seed = 1) =>
         new(model, batchSize, 2e-4, 0.5, 0.999, seed);
 
+    /// <summary>
+    /// Adam's learning rate for a run that names none: the DCGAN paper's 2e-4 for dcgan64; 5e-4 for tutorial28, at
+    /// which its default widths draw faces within a few hundred steps (README, "The tutorial's model, trained to faces").
+    /// </summary>
+    public static double DefaultLearningRate(GanArchitecture architecture) => architecture == GanArchitecture.Dcgan64 ? 2e-4 : 5e-4;
+
     /// <summary>Both optimizers' settings.</summary>
     public AdamSettings Adam => new(LearningRate, Beta1, Beta2);
 

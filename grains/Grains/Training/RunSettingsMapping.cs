@@ -11,7 +11,8 @@ public static class RunSettingsMapping
     /// <summary>The run's hyper-parameters, model defaults filled in; throws ArgumentException naming a bad setting.</summary>
     public static TrainingConfig ToTrainingConfig(this RunSettings settings)
     {
-        var defaults = GanModelConfig.For(settings.Model == ModelKind.Dcgan64 ? GanArchitecture.Dcgan64 : GanArchitecture.Tutorial28);
+        var architecture = settings.Model == ModelKind.Dcgan64 ? GanArchitecture.Dcgan64 : GanArchitecture.Tutorial28;
+        var defaults = GanModelConfig.For(architecture);
         var model = defaults with
         {
             NoiseSize = settings.NoiseSize ?? defaults.NoiseSize,
@@ -20,7 +21,8 @@ public static class RunSettingsMapping
             Dropout = settings.Dropout ?? defaults.Dropout,
             RealLabel = settings.RealLabel ?? defaults.RealLabel,
         };
-        return new TrainingConfig(model, settings.BatchSize, settings.LearningRate, settings.Beta1, settings.Beta2, settings.Seed).Validate();
+        double learningRate = settings.LearningRate ?? TrainingConfig.DefaultLearningRate(architecture);
+        return new TrainingConfig(model, settings.BatchSize, learningRate, settings.Beta1, settings.Beta2, settings.Seed).Validate();
     }
 
     /// <summary>The settings that a checkpoint keeps beside the training config.</summary>

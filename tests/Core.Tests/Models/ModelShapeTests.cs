@@ -46,9 +46,9 @@ public sealed class ModelShapeTests
     }
 
     [Fact]
-    public void Tutorial28_has_the_tutorial_widths_and_a_dense_projection()
+    public void Tutorial28_at_ngf_256_and_ndf_64_has_the_tutorial_widths_and_a_dense_projection()
     {
-        using var networks = GanNetworks.Create(GanModelConfig.Tutorial28, seed: 1);
+        using var networks = GanNetworks.Create(GanModelConfig.Tutorial28 with { GeneratorFeatures = 256, DiscriminatorFeatures = 64 }, seed: 1);
         var g = networks.Generator.state_dict();
         Assert.Equal([7 * 7 * 1024, 100], g["project.weight"].shape);
         Assert.Equal([1024, 512, 5, 5], g["main.0.weight"].shape);
