@@ -5,10 +5,10 @@ namespace Orleans.Gan.Core.Runtime;
 /// <summary>
 /// oneDNN, which runs libtorch's convolutions on the CPU, sizes the blocks of its AVX2 and AVX-512 kernels from the
 /// CPU's cache sizes. Some virtual machines report none (Linux lists no /sys/devices/system/cpu/cpu0/cache/index*),
-/// and there those kernels' backward pass returns NaN once torch uses more than one thread: measured on a 2-core AMD
-/// EPYC VM, D's first backward pass (ConvolutionBackward0, brgconv avx512_core) gave NaN in every run, and AVX2 in
-/// half of them; capped at AVX, every run gave the same finite losses as SSE4.1. The cap must be in the environment
-/// before the first convolution, since oneDNN reads it once.
+/// and there those kernels write NaN in some runs and not in others, with one thread or two: measured with
+/// bench/KernelProbe on a 2-core AMD EPYC VM, 3 to 17 of 20 runs at the tests' widths and 2 of 20 at the demo's,
+/// uncapped; capped at AVX, none of 40, each giving the same bits. The cap must be in the environment before the
+/// first convolution, since oneDNN reads it once.
 /// </summary>
 public static partial class CpuKernels
 {
