@@ -46,7 +46,7 @@ public sealed class EventFile : IDisposable
         var record = new byte[HeaderBytes + body.Length + FooterBytes];
         var header = record.AsSpan(0, HeaderBytes);
         BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)body.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], MaskedCrc(header[..8]));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], MaskedCrc(record[..8]));
         body.CopyTo(record, HeaderBytes);
         BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(HeaderBytes + body.Length), MaskedCrc(body));
         stream.Write(record);
@@ -64,7 +64,7 @@ public sealed class EventFile : IDisposable
         while (input.ReadAtLeast(header, HeaderBytes, throwOnEndOfStream: false) == HeaderBytes)
         {
             ulong length = BinaryPrimitives.ReadUInt64LittleEndian(header);
-            if (BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(8)) != MaskedCrc(header.AsSpan(0, 8)) || length > (ulong)(input.Length - input.Position))
+            if (BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(8)) != MaskedCrc(header[..8]) || length > (ulong)(input.Length - input.Position))
                 yield break;
             var body = new byte[length];
             if (input.ReadAtLeast(body, body.Length, throwOnEndOfStream: false) != body.Length
@@ -79,9 +79,9 @@ public sealed class EventFile : IDisposable
     public static double WallTime(DateTimeOffset time) => time.ToUnixTimeMilliseconds() / 1000.0;
 
     // TFRecord's masking: CRC32C rotated right by 15 bits plus a constant, so that a CRC of data holding CRCs stays strong.
-    private static uint MaskedCrc(ReadOnlySpan<byte> data)
+    private static uint MaskedCrc(byte[] data)
     {
-        uint crc = CRC32C.process(data.ToArray());
+        uint crc = CRC32C.process(data);
         return ((crc >> 15) | (crc << 17)) + 0xa282ead8u;
     }
 

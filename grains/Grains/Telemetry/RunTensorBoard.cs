@@ -12,10 +12,6 @@ namespace Orleans.Gan.Grains.Telemetry;
 /// </summary>
 public sealed class RunTensorBoard : IDisposable
 {
-    public const string LossD = "train/Loss_D", LossG = "train/Loss_G", RealScore = "train/D(x)",
-        FakeScoreBeforeD = "train/D(G(z))_before_D_step", FakeScoreAfterD = "train/D(G(z))_after_D_step",
-        ImagesPerSecond = "speed/images_per_second", SwdEma = "quality/SWD_G_ema", SwdRaw = "quality/SWD_G", Faces = "samples/G_ema";
-
     private readonly string run;
     private readonly ILogger logger;
     private TensorBoardLog? log;
@@ -44,15 +40,16 @@ public sealed class RunTensorBoard : IDisposable
 
     public void StepCompleted(long step, TrainingMetrics metrics, StepPhases phases, double imagesPerSecond) => Write(log => log.Scalars(step,
     [
-        (LossD, metrics.LossD), (LossG, metrics.LossG), (RealScore, metrics.RealScore),
-        (FakeScoreBeforeD, metrics.FakeScoreBeforeD), (FakeScoreAfterD, metrics.FakeScoreAfterD), (ImagesPerSecond, imagesPerSecond),
+        ("train/Loss_D", metrics.LossD), ("train/Loss_G", metrics.LossG), ("train/D(x)", metrics.RealScore),
+        ("train/D(G(z))_before_D_step", metrics.FakeScoreBeforeD), ("train/D(G(z))_after_D_step", metrics.FakeScoreAfterD),
+        ("speed/images_per_second", imagesPerSecond),
         ("step_seconds/data_wait", phases.DataWait.TotalSeconds), ("step_seconds/compute", phases.Compute.TotalSeconds),
         ("step_seconds/exchange", phases.Exchange.TotalSeconds), ("step_seconds/optimizer", phases.Optimizer.TotalSeconds),
     ]));
 
-    public void SampleQuality(long step, double averaged, double raw) => Write(log => log.Scalars(step, [(SwdEma, averaged), (SwdRaw, raw)]));
+    public void SampleQuality(long step, double averaged, double raw) => Write(log => log.Scalars(step, [("quality/SWD_G_ema", averaged), ("quality/SWD_G", raw)]));
 
-    public void Grid(long step, byte[] png) => Write(log => log.Image(step, Faces, png));
+    public void Grid(long step, byte[] png) => Write(log => log.Image(step, "samples/G_ema", png));
 
     /// <summary>A write that fails (a full disk, a folder made read-only) warns once and ends the events, not the run.</summary>
     private void Write(Action<TensorBoardLog> write)

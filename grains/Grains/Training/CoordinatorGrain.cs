@@ -195,6 +195,7 @@ public sealed class CoordinatorGrain(
         {
             await ReleaseWorkersAsync();
             outputs?.Dispose();
+            outputs = null;
         }
         // Stopped by its silo shutting down, the run stays active in its record, and resumes elsewhere.
         if (status.Phase != RunPhase.Stopped || stopRequested)
@@ -237,7 +238,6 @@ public sealed class CoordinatorGrain(
         };
         metrics.RunPrepared(Run, status.ActiveWorkers, run.Workers, status.SkippedFiles);
         PlacementSeen();
-        outputs?.Dispose();
         outputs = await RunOutputs.OpenAsync(Run, run, Host, metrics, logger);
         return stepsPerEpoch;
     }
