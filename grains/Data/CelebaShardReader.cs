@@ -1,40 +1,38 @@
 namespace Orleans.Gan.Data;
 
 /// <summary>
-/// One shard of a CelebA partition, held in memory as uint8 pixels and served as uint8 batches. The first open
-/// decodes the shard's JPEGs and writes a cache file; later opens read only that file.
+/// One shard of a CelebA partition, served as uint8 batches read from its cache file. The first open decodes the
+/// shard's JPEGs and writes the cache; later opens check and read only that file. The images stay in the file (and
+/// the kernel's page cache), not in this process's memory: see <see cref="ShardPixels"/>.
 /// </summary>
-public sealed class CelebaShardReader
+public sealed class CelebaShardReader : IDisposable
 {
     /// <summary>Files larger than this are not read at all; CelebA's images are about 10 KB.</summary>
     public const long MaxFileBytes = 64L * 1024 * 1024;
 
-    // Images are decoded in chunks: each chunk in parallel, then appended in order, so the result is deterministic
-    // while only one chunk of decoded images is held besides the payload.
+    // Images are decoded in chunks: each chunk in parallel, then appended in order to a scratch file, so the result
+    // is deterministic while only one chunk of decoded images is in memory.
     private const int ChunkSize = 256;
 
-    private readonly byte[] _pixels;
+    private readonly ShardCache _cache;
 
     private CelebaShardReader(ShardCache cache, ShardRange range, CacheOutcome outcome, string cachePath)
     {
-        _pixels = cache.Pixels;
-        Key = cache.Key;
-        Count = cache.Count;
-        Skipped = cache.Skipped;
+        _cache = cache;
         Range = range;
         CacheOutcome = outcome;
         CachePath = cachePath;
     }
 
-    public ShardCacheKey Key { get; }
+    public ShardCacheKey Key => _cache.Key;
 
     public int ImageSize => Key.ImageSize;
 
     /// <summary>Number of usable images in this shard (skipped files excluded).</summary>
-    public int Count { get; }
+    public int Count => _cache.Count;
 
     /// <summary>Files of this shard's slice that could not be used, in name order.</summary>
-    public IReadOnlyList<SkippedImage> Skipped { get; }
+    public IReadOnlyList<SkippedImage> Skipped => _cache.Skipped;
 
     /// <summary>This shard's slice of the partition's sorted file names, skipped files included.</summary>
     public ShardRange Range { get; }
@@ -81,18 +79,6 @@ public sealed class CelebaShardReader
         ArgumentOutOfRangeException.ThrowIfGreaterThan(imageSize, FacePreprocessor.MaxImageSize);
         IReadOnlyList<string> names = source.ImageNames(partition);
         ShardRange range = ShardSplitter.Slice(names.Count, shardCount, shardIndex);
-        long payloadBytes = (long)range.Count * ShardCache.BytesPerImage(imageSize);
-        if (payloadBytes > Array.MaxLength)
-        {
-            // The shard is held as one byte array, e.g. all of CelebA at 64 px (2.5 GB) needs two shards.
-            int imagesPerArray = Array.MaxLength / ShardCache.BytesPerImage(imageSize);
-            int needed = (names.Count + imagesPerArray - 1) / imagesPerArray;
-            throw new ArgumentOutOfRangeException(
-                nameof(shardCount),
-                shardCount,
-                $"{range.Count} images of {imageSize}x{imageSize} need {payloadBytes} bytes, more than one array holds; use at least {needed} shards.");
-        }
-
         var key = new ShardCacheKey(source.Fingerprint, partition, shardIndex, shardCount, imageSize);
         string cachePath = Path.Combine(Path.GetFullPath(cacheDirectory), key.FileName);
         ShardCacheLoad load = ShardCache.Load(cachePath, key);
@@ -108,20 +94,30 @@ public sealed class CelebaShardReader
             log?.Invoke($"Rebuilding: {load.Message}.");
         }
 
-        ShardCache cache = Build(source, names, range, key, log, progress, cancellationToken);
+        CacheOutcome outcome = load.Status == ShardCacheStatus.Missing ? CacheOutcome.Built : CacheOutcome.Rebuilt;
+        ShardCache decoded = Decode(source, names, range, key, cachePath, log, progress, cancellationToken);
         try
         {
-            cache.Write(cachePath);
-            log?.Invoke($"Cached {cache.Count} images of {partition} shard {shardIndex}/{shardCount} in {cachePath}.");
+            decoded.Write(cachePath);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            // Training can go on from memory; only the next start pays for decoding again.
+            // Training can go on from the scratch file; only the next start pays for decoding again.
             log?.Invoke($"Could not write cache {cachePath}: {exception.Message}");
+            return new CelebaShardReader(decoded, range, outcome, cachePath);
         }
 
-        CacheOutcome outcome = load.Status == ShardCacheStatus.Missing ? CacheOutcome.Built : CacheOutcome.Rebuilt;
-        return new CelebaShardReader(cache, range, outcome, cachePath);
+        // Read back what was written, checksum included, so that the scratch file's disk space is freed now.
+        ShardCacheLoad written = ShardCache.Load(cachePath, key);
+        if (written.Cache is null)
+        {
+            log?.Invoke($"Serving the decoded images from a scratch file: the cache just written did not load: {written.Message}.");
+            return new CelebaShardReader(decoded, range, outcome, cachePath);
+        }
+
+        decoded.Dispose();
+        log?.Invoke($"Cached {written.Cache.Count} images of {partition} shard {shardIndex}/{shardCount} in {cachePath}.");
+        return new CelebaShardReader(written.Cache, range, outcome, cachePath);
     }
 
     /// <summary>The images at <paramref name="indices"/> as uint8 [N, 3, ImageSize, ImageSize]: what travels to a worker, which scales them with PixelTensors.</summary>
@@ -143,70 +139,102 @@ public sealed class CelebaShardReader
                     nameof(indices), index, $"Index {index} is outside the shard's {Count} images.");
             }
 
-            Buffer.BlockCopy(_pixels, index * imageBytes, gathered, i * imageBytes, imageBytes);
+            _cache.Pixels.ReadBytes((long)index * imageBytes, gathered.AsSpan(i * imageBytes, imageBytes));
         }
 
         return gathered;
     }
 
-    private static ShardCache Build(
+    public void Dispose() => _cache.Dispose();
+
+    /// <summary>
+    /// Decodes the shard's files into a scratch file beside the cache (deleted when closed), or in the system's
+    /// temporary folder where the cache's cannot be written to.
+    /// </summary>
+    private static ShardCache Decode(
         CelebaSource source,
         IReadOnlyList<string> names,
         ShardRange range,
         ShardCacheKey key,
+        string cachePath,
         Action<string>? log,
         IProgress<int>? progress,
         CancellationToken cancellationToken)
     {
         var preprocessor = new FacePreprocessor(key.ImageSize);
         int imageBytes = preprocessor.PixelBytes;
-        var pixels = new byte[(long)range.Count * imageBytes];
-        var skipped = new List<SkippedImage>();
-        var results = new PreprocessResult[ChunkSize];
-        var parallelism = new ParallelOptions
+        FileStream scratch = OpenScratch(cachePath, log);
+        try
         {
-            MaxDegreeOfParallelism = Environment.ProcessorCount,
-            CancellationToken = cancellationToken,
-        };
-        int count = 0;
-        for (int chunkStart = 0; chunkStart < range.Count; chunkStart += ChunkSize)
-        {
-            int chunkLength = Math.Min(ChunkSize, range.Count - chunkStart);
-            Parallel.For(0, chunkLength, parallelism, i =>
-                results[i] = ReadAndProcess(source, preprocessor, names[range.Start + chunkStart + i]));
-
-            for (int i = 0; i < chunkLength; i++)
+            var skipped = new List<SkippedImage>();
+            var results = new PreprocessResult[ChunkSize];
+            var parallelism = new ParallelOptions
             {
-                PreprocessResult result = results[i];
-                if (result.Pixels is { } image)
+                MaxDegreeOfParallelism = Environment.ProcessorCount,
+                CancellationToken = cancellationToken,
+            };
+            int count = 0;
+            for (int chunkStart = 0; chunkStart < range.Count; chunkStart += ChunkSize)
+            {
+                int chunkLength = Math.Min(ChunkSize, range.Count - chunkStart);
+                Parallel.For(0, chunkLength, parallelism, i =>
+                    results[i] = ReadAndProcess(source, preprocessor, names[range.Start + chunkStart + i]));
+
+                for (int i = 0; i < chunkLength; i++)
                 {
-                    Buffer.BlockCopy(image, 0, pixels, count * imageBytes, imageBytes);
-                    count++;
+                    PreprocessResult result = results[i];
+                    if (result.Pixels is { } image)
+                    {
+                        scratch.Write(image, 0, imageBytes);
+                        count++;
+                    }
+                    else
+                    {
+                        var skip = new SkippedImage(names[range.Start + chunkStart + i], result.Reason!.Value, result.Message);
+                        skipped.Add(skip);
+                        log?.Invoke($"Skipping {skip.Name}: {skip.Reason}, {skip.Message}.");
+                    }
                 }
-                else
-                {
-                    var skip = new SkippedImage(names[range.Start + chunkStart + i], result.Reason!.Value, result.Message);
-                    skipped.Add(skip);
-                    log?.Invoke($"Skipping {skip.Name}: {skip.Reason}, {skip.Message}.");
-                }
+
+                progress?.Report(chunkStart + chunkLength);
             }
 
-            progress?.Report(chunkStart + chunkLength);
-        }
+            if (count == 0)
+            {
+                throw new DatasetException(
+                    $"{key.Partition} shard {key.ShardIndex}/{key.ShardCount} of '{source.Location}' has no usable images " +
+                    $"({range.Count} files, {skipped.Count} skipped).");
+            }
 
-        if (count == 0)
+            scratch.Flush();
+            return new ShardCache(key, skipped, new ShardPixels(scratch, 0, count, key.ImageSize));
+        }
+        catch
         {
-            throw new DatasetException(
-                $"{key.Partition} shard {key.ShardIndex}/{key.ShardCount} of '{source.Location}' has no usable images " +
-                $"({range.Count} files, {skipped.Count} skipped).");
+            scratch.Dispose();
+            throw;
         }
+    }
 
-        if (count < range.Count)
+    private static FileStream OpenScratch(string cachePath, Action<string>? log)
+    {
+        static FileStream Open(string folder, string name)
         {
-            Array.Resize(ref pixels, count * imageBytes);
+            Directory.CreateDirectory(folder);
+            return new FileStream(Path.Combine(folder, $".{name}.{Guid.NewGuid():N}.decoding"), FileMode.CreateNew, FileAccess.ReadWrite,
+                FileShare.None, bufferSize: 1 << 20, FileOptions.DeleteOnClose);
         }
 
-        return new ShardCache(key, count, skipped, pixels);
+        string name = Path.GetFileName(cachePath);
+        try
+        {
+            return Open(Path.GetDirectoryName(cachePath)!, name);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            log?.Invoke($"Could not decode into the cache's folder ({exception.Message}); decoding into {Path.GetTempPath()} instead.");
+            return Open(Path.GetTempPath(), name);
+        }
     }
 
     /// <summary>One file through the preprocessor, refusing oversized files before reading them.</summary>

@@ -7,30 +7,27 @@ namespace Orleans.Gan.Data;
 /// One shard's preprocessed images in a single file, so later runs skip JPEG decoding. Layout (little-endian):
 /// magic "OGANCACHE", int32 format version, int32 header length, header (key, image count, skipped files),
 /// SHA-256 of the header, int64 payload length, payload (uint8 CHW images back to back), SHA-256 over header and
-/// payload. The header's own checksum tells a damaged header from a stale one without reading the payload.
+/// payload. The header's own checksum tells a damaged header from a stale one without reading the payload. A loaded
+/// cache keeps its file open and reads images from it (<see cref="ShardPixels"/>): the payload is never held in memory.
 /// </summary>
-public sealed class ShardCache
+public sealed class ShardCache : IDisposable
 {
     public const int FormatVersion = 1;
 
     private const int HashLength = 32;
     private const int MaxHeaderLength = 256 * 1024 * 1024;
+    private const int CopyBufferBytes = 1 << 20;
     private static readonly byte[] Magic = "OGANCACHE"u8.ToArray();
 
-    public ShardCache(ShardCacheKey key, int count, IReadOnlyList<SkippedImage> skipped, byte[] pixels)
+    /// <param name="pixels">Owned by the cache from here on.</param>
+    public ShardCache(ShardCacheKey key, IReadOnlyList<SkippedImage> skipped, ShardPixels pixels)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(skipped);
         ArgumentNullException.ThrowIfNull(pixels);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (pixels.LongLength != (long)count * BytesPerImage(key.ImageSize))
-        {
-            throw new ArgumentException(
-                $"{pixels.LongLength} bytes do not hold {count} images of {key.ImageSize}x{key.ImageSize}.", nameof(pixels));
-        }
-
+        if (pixels.ImageBytes != BytesPerImage(key.ImageSize))
+            throw new ArgumentException($"{pixels.Path} holds images of {pixels.ImageBytes} bytes, not {key.ImageSize}x{key.ImageSize}.", nameof(pixels));
         Key = key;
-        Count = count;
         Skipped = skipped;
         Pixels = pixels;
     }
@@ -38,52 +35,55 @@ public sealed class ShardCache
     public ShardCacheKey Key { get; }
 
     /// <summary>Number of images in <see cref="Pixels"/>.</summary>
-    public int Count { get; }
+    public int Count => Pixels.Count;
 
     public IReadOnlyList<SkippedImage> Skipped { get; }
 
-    /// <summary>uint8 RGB images in CHW order, back to back.</summary>
-    public byte[] Pixels { get; }
+    /// <summary>uint8 RGB images in CHW order, read from the file when asked for.</summary>
+    public ShardPixels Pixels { get; }
 
     public static int BytesPerImage(int imageSize) => 3 * imageSize * imageSize;
 
-    /// <summary>Writes to a temporary file in the same folder and then renames it, so a crash or a concurrent
-    /// reader never sees a half-written cache.</summary>
+    /// <summary>
+    /// Writes this cache's key, skipped files and images to <paramref name="path"/>, copying the images a megabyte at a
+    /// time, atomically (<see cref="AtomicFile"/>): a crash or a concurrent reader never sees a half-written cache.
+    /// </summary>
     public void Write(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath)!;
-        Directory.CreateDirectory(folder);
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
+        byte[] header = EncodeHeader(Key, Count, Skipped);
+        long payloadLength = (long)Count * Pixels.ImageBytes;
+        AtomicFile.Write(path, stream =>
         {
-            byte[] header = EncodeHeader();
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             hash.AppendData(header);
-            hash.AppendData(Pixels);
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            using (var writer = new BinaryWriter(stream))
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
             {
                 writer.Write(Magic);
                 writer.Write(FormatVersion);
                 writer.Write(header.Length);
                 writer.Write(header);
                 writer.Write(SHA256.HashData(header));
-                writer.Write(Pixels.LongLength);
-                writer.Write(Pixels);
-                writer.Write(hash.GetHashAndReset());
+                writer.Write(payloadLength);
             }
 
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+            var buffer = new byte[(int)Math.Min(CopyBufferBytes, payloadLength)];
+            for (long position = 0; position < payloadLength; position += buffer.Length)
+            {
+                var chunk = buffer.AsSpan(0, (int)Math.Min(buffer.Length, payloadLength - position));
+                Pixels.ReadBytes(position, chunk);
+                hash.AppendData(chunk);
+                stream.Write(chunk);
+            }
+
+            stream.Write(hash.GetHashAndReset());
+        });
     }
 
-    /// <summary>Loads a cache file if it exists, matches <paramref name="expected"/> and is intact.</summary>
+    /// <summary>
+    /// Opens a cache file if it exists, matches <paramref name="expected"/> and is intact; the cache returned keeps the
+    /// file open. The checksum is computed as the payload streams past, so memory holds one megabyte of it at a time.
+    /// </summary>
     public static ShardCacheLoad Load(string path, ShardCacheKey expected)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -93,10 +93,11 @@ public sealed class ShardCache
             return new ShardCacheLoad(ShardCacheStatus.Missing, null, $"cache {path} does not exist");
         }
 
+        FileStream? stream = null;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            using var reader = new BinaryReader(stream);
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferBytes);
+            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
             if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
             {
                 return Corrupt(path, "bad magic");
@@ -136,23 +137,43 @@ public sealed class ShardCache
                 return Corrupt(path, $"file length does not match {count} images (truncated or padded)");
             }
 
-            var pixels = new byte[payloadLength];
-            stream.ReadExactly(pixels);
-            byte[] storedHash = reader.ReadBytes(HashLength);
+            long payloadOffset = stream.Position;
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             hash.AppendData(header);
-            hash.AppendData(pixels);
-            if (!hash.GetHashAndReset().AsSpan().SequenceEqual(storedHash))
+            HashPayload(stream, payloadLength, hash);
+            if (!hash.GetHashAndReset().AsSpan().SequenceEqual(reader.ReadBytes(HashLength)))
             {
                 return Corrupt(path, "checksum mismatch");
             }
 
-            return new ShardCacheLoad(ShardCacheStatus.Valid, new ShardCache(key, count, skipped, pixels), $"cache {path} is valid");
+            var cache = new ShardCache(key, skipped, new ShardPixels(stream, payloadOffset, count, key.ImageSize));
+            stream = null;
+            return new ShardCacheLoad(ShardCacheStatus.Valid, cache, $"cache {path} is valid");
         }
         catch (Exception exception) when (exception is EndOfStreamException or IOException or FormatException
                                               or ArgumentException or DecoderFallbackException)
         {
             return Corrupt(path, exception.Message);
+        }
+        finally
+        {
+            stream?.Dispose();
+        }
+    }
+
+    public void Dispose() => Pixels.Dispose();
+
+    /// <summary>Reads the next <paramref name="length"/> bytes of <paramref name="source"/> into <paramref name="hash"/>.</summary>
+    private static void HashPayload(Stream source, long length, IncrementalHash hash)
+    {
+        var buffer = new byte[(int)Math.Min(CopyBufferBytes, Math.Max(1, length))];
+        for (long left = length; left > 0;)
+        {
+            int read = source.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (read == 0)
+                throw new EndOfStreamException($"the payload ends {left} bytes early");
+            hash.AppendData(buffer, 0, read);
+            left -= read;
         }
     }
 
@@ -162,19 +183,19 @@ public sealed class ShardCache
     private static string Describe(ShardCacheKey key) =>
         $"{key.Partition} shard {key.ShardIndex}/{key.ShardCount} at {key.ImageSize}px of source {key.SourceFingerprint[..Math.Min(12, key.SourceFingerprint.Length)]}";
 
-    private byte[] EncodeHeader()
+    private static byte[] EncodeHeader(ShardCacheKey key, int count, IReadOnlyList<SkippedImage> skipped)
     {
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(Key.SourceFingerprint);
-            writer.Write((int)Key.Partition);
-            writer.Write(Key.ShardIndex);
-            writer.Write(Key.ShardCount);
-            writer.Write(Key.ImageSize);
-            writer.Write(Count);
-            writer.Write(Skipped.Count);
-            foreach (SkippedImage skip in Skipped)
+            writer.Write(key.SourceFingerprint);
+            writer.Write((int)key.Partition);
+            writer.Write(key.ShardIndex);
+            writer.Write(key.ShardCount);
+            writer.Write(key.ImageSize);
+            writer.Write(count);
+            writer.Write(skipped.Count);
+            foreach (SkippedImage skip in skipped)
             {
                 writer.Write(skip.Name);
                 writer.Write((int)skip.Reason);

@@ -186,7 +186,7 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
         if (settings.InitFrom is { } weights)
             PretrainedWeights.Read(weights).LoadInto(trainer.Networks);
         var average = new GeneratorAverage(trainer.Networks, settings.Seed, settings.ToAverageSettings());
-        var reader = OpenShard(settings, 0);
+        using var reader = OpenShard(settings, 0);
         for (long step = 0; step < Steps; step++)
         {
             using var batch = Batch(reader, settings, step);

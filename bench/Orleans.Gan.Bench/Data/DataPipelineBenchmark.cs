@@ -23,13 +23,15 @@ public static class DataPipelineBenchmark
             var decode = Timings.Measure(warmup: 0, repeats: settings.Quick ? 1 : 3, () =>
             {
                 cache = Path.Combine(caches, $"round-{round++}");
-                if (Open(dataset, cache).CacheOutcome != CacheOutcome.Built)
+                using var built = Open(dataset, cache);
+                if (built.CacheOutcome != CacheOutcome.Built)
                     throw new InvalidOperationException($"The timed decode found a cache in {cache}.");
             });
-            var reader = Open(dataset, cache);
+            using var reader = Open(dataset, cache);
             var load = Timings.Measure(warmup: 1, repeats: settings.Quick ? 2 : 5, () =>
             {
-                if (Open(dataset, cache).CacheOutcome != CacheOutcome.Reused)
+                using var reused = Open(dataset, cache);
+                if (reused.CacheOutcome != CacheOutcome.Reused)
                     throw new InvalidOperationException($"The shard cache in {cache} was not reused.");
             });
             var order = new EpochOrder(reader.Count, seed: 1, epoch: 0, shardIndex: 0);

@@ -176,8 +176,8 @@ public static class ReportTables
         var consumption = Consumption(report).ToList();
         double? needed = consumption.Count > 0 ? consumption.Max(c => c.ImagesPerSecond) : null;
         table.AddRow("JPEG decode, crop, resize, cache write (first run)", Rate(data.Images / data.Decode.Median), Ratio(data.Images / data.Decode.Median, needed));
-        table.AddRow("cache file load with checksum (later runs)", Rate(data.Images / data.CacheLoad.Median), Ratio(data.Images / data.CacheLoad.Median, needed));
-        table.AddRow($"batch of {data.BatchSize} from memory to a float tensor (every step)", Rate(data.BatchSize / data.Batch.Median),
+        table.AddRow("cache file checked (later runs)", Rate(data.Images / data.CacheLoad.Median), Ratio(data.Images / data.CacheLoad.Median, needed));
+        table.AddRow($"batch of {data.BatchSize} read from the cache file to a float tensor (every step)", Rate(data.BatchSize / data.Batch.Median),
             Ratio(data.BatchSize / data.Batch.Median, needed));
         foreach (var (what, imagesPerSecond) in consumption)
             table.AddRow($"training consumes: {what}", Rate(imagesPerSecond), Ratio(imagesPerSecond, needed));

@@ -10,7 +10,8 @@ namespace Orleans.Gan.Grains.Data;
 
 /// <summary>
 /// One slice of the training partition on the silo its key names. The first <see cref="Prepare"/> decodes the slice
-/// into a cache file on that silo's disk (later runs reuse it); batches are then served from memory.
+/// into a cache file on that silo's disk (later runs reuse it); batches are then read from that file, which the
+/// kernel keeps in its page cache.
 /// </summary>
 [SiloNamePlacement]
 public sealed class DataShardGrain(IOptions<TrainingHostOptions> options, ILogger<DataShardGrain> logger) : Grain, IDataShardGrain
@@ -27,9 +28,10 @@ public sealed class DataShardGrain(IOptions<TrainingHostOptions> options, ILogge
             var dataset = newAssignment.Dataset
                 ?? await SyntheticDatasetFolder.EnsureAsync(host.DataDirectory, newAssignment.SyntheticFaces);
             var cache = Path.Combine(host.DataDirectory, "cache");
+            CelebaShardReader opened;
             try
             {
-                reader = await Task.Run(() => CelebaShardReader.Open(dataset, DataPartition.Train, newAssignment.ShardIndex,
+                opened = await Task.Run(() => CelebaShardReader.Open(dataset, DataPartition.Train, newAssignment.ShardIndex,
                     newAssignment.ShardCount, newAssignment.ImageSize, cache, line => logger.LogInformation("{Line}", line)));
             }
             catch (DatasetException e)
@@ -38,6 +40,8 @@ public sealed class DataShardGrain(IOptions<TrainingHostOptions> options, ILogge
                 // not find a codec for type DatasetException" instead of which path is wrong.
                 throw new InvalidOperationException(e.Message);
             }
+            reader?.Dispose();
+            reader = opened;
             assignment = newAssignment;
             order = null;
         }
@@ -53,6 +57,13 @@ public sealed class DataShardGrain(IOptions<TrainingHostOptions> options, ILogge
             order = new EpochOrder(reader.Count, EpochSeed(assignment.Seed), epoch, assignment.ShardIndex);
         var pixels = reader.Pixels(order.Batch(batchInEpoch, batchSize));
         return Task.FromResult(new ImageBatch(batchSize, reader.ImageSize, pixels));
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        reader?.Dispose();
+        reader = null;
+        return Task.CompletedTask;
     }
 
     /// <summary>The run's 64-bit seed folded to the 32 bits the shuffle takes.</summary>

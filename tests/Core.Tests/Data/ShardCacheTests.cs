@@ -11,6 +11,7 @@ public sealed class ShardCacheTests : IDisposable
     private readonly string _root;
     private readonly string _cache;
     private readonly List<string> _log = [];
+    private readonly List<CelebaShardReader> _opened = [];
 
     public ShardCacheTests()
     {
@@ -151,10 +152,51 @@ public sealed class ShardCacheTests : IDisposable
         Assert.Equal(2, Directory.GetFiles(_cache).Length);
     }
 
-    public void Dispose() => _temp.Dispose();
+    [Fact]
+    public void CacheCutShortWhileInUse_FailsTheBatchNamingTheFile()
+    {
+        CelebaShardReader reader = Open();
+        reader.Pixels([reader.Count - 1]);
+        using (var stream = new FileStream(reader.CachePath, FileMode.Open))
+        {
+            stream.SetLength(stream.Length / 2);
+        }
 
-    private CelebaShardReader Open(int imageSize = 28, int shardIndex = 0, int shardCount = 1) =>
-        CelebaShardReader.Open(_root, DataPartition.Train, shardIndex, shardCount, imageSize, _cache, _log.Add);
+        var error = Assert.Throws<IOException>(() => reader.Pixels([reader.Count - 1]));
+        Assert.Contains(reader.CachePath, error.Message);
+        Assert.Equal(CacheOutcome.Rebuilt, Open().CacheOutcome);
+    }
+
+    [Fact]
+    public void CacheFolderThatCannotBeWritten_ServesTheImagesFromAScratchFileAndSaysSo()
+    {
+        float[] expected = AllValues(Open());
+        string blocked = _temp.Combine("not-a-folder");
+        File.WriteAllText(blocked, "a file where the cache folder would be");
+
+        CelebaShardReader reader = CelebaShardReader.Open(_root, DataPartition.Train, 0, 1, 28, blocked, _log.Add);
+        _opened.Add(reader);
+
+        Assert.Equal(CacheOutcome.Built, reader.CacheOutcome);
+        Assert.Equal(expected, AllValues(reader));
+        Assert.Contains(_log, line => line.Contains($"Could not write cache {reader.CachePath}"));
+        string scratch = Assert.Single(Directory.GetFiles(Path.GetTempPath(), $".{Path.GetFileName(reader.CachePath)}.*.decoding"));
+        reader.Dispose();
+        Assert.False(File.Exists(scratch), "the scratch file outlived its reader");
+    }
+
+    public void Dispose()
+    {
+        _opened.ForEach(reader => reader.Dispose());
+        _temp.Dispose();
+    }
+
+    private CelebaShardReader Open(int imageSize = 28, int shardIndex = 0, int shardCount = 1)
+    {
+        var reader = CelebaShardReader.Open(_root, DataPartition.Train, shardIndex, shardCount, imageSize, _cache, _log.Add);
+        _opened.Add(reader);
+        return reader;
+    }
 
     private static float[] AllValues(CelebaShardReader reader)
     {
