@@ -21,14 +21,23 @@ namespace Orleans.Gan.Bench;
 public sealed class BenchmarkRun(BenchSettings settings)
 {
     private readonly BenchReport report = new(settings);
-    private readonly PyTorchRunner python = new(settings.Python);
+    private PyTorchRunner python = new(settings.Python);
+    // PyTorch under the cap this benchmark set for ours: the like-for-like figures; null where no cap was set here.
+    private PyTorchRunner? pythonUnderOurCap;
     private bool pythonWorks;
 
     public async Task<BenchReport> RunAsync()
     {
         report.LoadAtStart = MachineLoad.Now();
-        // Before the first convolution, ours or PyTorch's (its processes inherit the cap): both run the same kernels.
+        // Before our first convolution. PyTorch as users run it does not inherit a cap set here; a cap the caller set
+        // is theirs, and both sides keep it.
         report.KernelNote = CpuKernels.CapWhereCachesAreHidden();
+        report.OurKernelCap = Environment.GetEnvironmentVariable(CpuKernels.IsaVariable);
+        if (report.KernelNote is not null)
+        {
+            python = new PyTorchRunner(settings.Python, unsetVariable: CpuKernels.IsaVariable);
+            pythonUnderOurCap = new PyTorchRunner(settings.Python);
+        }
         if (settings.Device == "cuda" && !cuda.is_available())
             throw new InvalidOperationException("--device cuda: CUDA is not available; build with -p:TorchDevice=cuda on a GPU machine.");
         set_num_threads(settings.Threads);
@@ -36,6 +45,11 @@ public sealed class BenchmarkRun(BenchSettings settings)
         var (version, problem) = await python.ProbeAsync(settings.Device);
         pythonWorks = version is not null;
         report.PyTorch = version ?? $"left out: {problem}";
+        if (pythonWorks && settings.Device == "cpu")
+        {
+            report.PyTorchKernels = await python.KernelsAsync();
+            report.PyTorchUnderOurCapKernels = pythonUnderOurCap is null ? null : await pythonUnderOurCap.KernelsAsync();
+        }
         Directory.CreateDirectory(settings.WorkDirectory);
         // TestingHost writes its silos' logs under ./logs; they belong with the benchmark's files, not in the caller's folder.
         Directory.SetCurrentDirectory(settings.WorkDirectory);
@@ -64,8 +78,11 @@ public sealed class BenchmarkRun(BenchSettings settings)
             {
                 string name = $"{PyTorchSteps.ModelName(model)} batch {batch}";
                 var ours = await Timed($"{name}, ours", () => Task.FromResult(LocalStepBenchmark.Run(model, batch, settings)));
-                var torch = pythonWorks ? await Timed($"{name}, PyTorch", () => PyTorchSteps.RunAsync(python, model, batch, settings)) : null;
-                report.Steps.Add(new StepComparison(model, batch, ours, torch));
+                var torch = pythonWorks ? await Timed($"{name}, PyTorch as users run it", () => PyTorchSteps.RunAsync(python, model, batch, settings)) : null;
+                var capped = pythonWorks && pythonUnderOurCap is { } underCap
+                    ? await Timed($"{name}, PyTorch under our kernel cap", () => PyTorchSteps.RunAsync(underCap, model, batch, settings))
+                    : null;
+                report.Steps.Add(new StepComparison(model, batch, ours, torch, capped));
             }
         }
     }
@@ -102,13 +119,24 @@ public sealed class BenchmarkRun(BenchSettings settings)
         report.Cluster.Add(new ClusterCase($"ours in process, 1 x 1 thread, batch {batch / 2}", oursOneThread, [oursOneThread.PeakBytes]));
         if (!pythonWorks)
             return;
-        if (inProcess.PyTorch is { } torch)
-            report.Cluster.Add(new ClusterCase($"PyTorch in process, 1 x {threads} threads, batch {batch}", torch, [torch.PeakBytes]));
-        var torchOneThread = await Timed($"dcgan64 batch {batch / 2}, PyTorch, 1 thread",
-            () => PyTorchSteps.RunAsync(python, GanArchitecture.Dcgan64, batch / 2, settings with { Threads = 1 }));
-        report.Cluster.Add(new ClusterCase($"PyTorch in process, 1 x 1 thread, batch {batch / 2}", torchOneThread, [torchOneThread.PeakBytes]));
-        var (ddp, peaks) = await Timed("PyTorch DDP", () => PyTorchSteps.RunDistributedAsync(python, GanArchitecture.Dcgan64, 2, batch / 2, settings));
-        report.Cluster.Add(new ClusterCase($"PyTorch DDP (gloo), 2 processes x 1 thread x {batch / 2}", ddp, [.. peaks.Select(p => (long?)p)]));
+        await PyTorchCasesAsync(python, PyTorchKernels.AsUsersRunIt, inProcess.PyTorch);
+        if (pythonUnderOurCap is { } underCap)
+            await PyTorchCasesAsync(underCap, PyTorchKernels.UnderOurCap, inProcess.PyTorchUnderOurCap);
+    }
+
+    /// <summary>The cluster table's PyTorch rows for one PyTorch: in process with every thread and with one, and DDP.</summary>
+    private async Task PyTorchCasesAsync(PyTorchRunner runner, PyTorchKernels kernels, StepResult? inProcess)
+    {
+        int batch = settings.ClusterBatch;
+        string which = kernels == PyTorchKernels.UnderOurCap ? $", under our {report.OurKernelCap} cap (like for like)" : ", as users run it";
+        if (inProcess is not null)
+            report.Cluster.Add(new ClusterCase($"PyTorch in process, 1 x {settings.Threads} threads, batch {batch}{which}", inProcess, [inProcess.PeakBytes]));
+        var oneThread = await Timed($"dcgan64 batch {batch / 2}, PyTorch{which}, 1 thread",
+            () => PyTorchSteps.RunAsync(runner, GanArchitecture.Dcgan64, batch / 2, settings with { Threads = 1 }));
+        report.Cluster.Add(new ClusterCase($"PyTorch in process, 1 x 1 thread, batch {batch / 2}{which}", oneThread, [oneThread.PeakBytes]));
+        var (ddp, peaks) = await Timed($"PyTorch DDP{which}", () => PyTorchSteps.RunDistributedAsync(runner, GanArchitecture.Dcgan64, 2, batch / 2, settings));
+        report.Cluster.Add(new ClusterCase($"PyTorch DDP (gloo), 2 processes x 1 thread x {batch / 2}{which}", ddp, [.. peaks.Select(p => (long?)p)],
+            Ddp: kernels));
     }
 
     private async Task ExchangeAsync()

@@ -19,6 +19,8 @@ from dcgan_models import build, optimizers
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--ngf", type=int, required=True, help="G's width, as our side's model config has it")
+    parser.add_argument("--ndf", type=int, required=True, help="D's width, as our side's model config has it")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--device", default="cpu")
@@ -27,7 +29,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     device = torch.device(args.device)
-    netG, netD, _, _ = build("dcgan64", device)
+    netG, netD, _, _ = build("dcgan64", device, args.ngf, args.ndf)
     optD, optG = optimizers(netG, netD)
     for p in list(netG.parameters()) + list(netD.parameters()):
         p.grad = torch.randn_like(p) * 1e-3

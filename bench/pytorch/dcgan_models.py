@@ -98,10 +98,10 @@ def initialise(module):
             nn.init.zeros_(layer.bias)
 
 
-def build(model, device):
-    """G, D, both Adam optimizers (lr 2e-4, betas 0.5, 0.999), the image size and the real label."""
+def build(model, device, ngf, ndf):
+    """G and D at the widths given (the benchmark passes the ones our side trains), the image size and the real label."""
     make_g, make_d, size, real_label = MODELS[model]
-    netG, netD = make_g().to(device), make_d().to(device)
+    netG, netD = make_g(ngf=ngf).to(device), make_d(ndf=ndf).to(device)
     initialise(netG)
     initialise(netD)
     return netG, netD, size, real_label

@@ -19,6 +19,8 @@ def main():
     parser.add_argument("--model", choices=["dcgan64", "tutorial28"], default="dcgan64")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--threads", type=int, required=True)
+    parser.add_argument("--ngf", type=int, required=True, help="G's width, as our side's model config has it")
+    parser.add_argument("--ndf", type=int, required=True, help="D's width, as our side's model config has it")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--device", default="cpu")
@@ -27,7 +29,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     device = torch.device(args.device)
-    netG, netD, size, real_label = build(args.model, device)
+    netG, netD, size, real_label = build(args.model, device, args.ngf, args.ndf)
     optD, optG = optimizers(netG, netD)
     real = torch.rand(args.batch, 3, size, size, device=device) * 2 - 1
 

@@ -32,7 +32,7 @@ def worker(rank, args, port, results):
     torch.set_num_threads(args.threads)
     dist.init_process_group("gloo", rank=rank, world_size=args.world_size)
     torch.manual_seed(1)  # the same initial weights on every rank, as DDP expects
-    netG, netD, size, real_label = build(args.model, torch.device("cpu"))
+    netG, netD, size, real_label = build(args.model, torch.device("cpu"), args.ngf, args.ndf)
     netG, netD = DistributedDataParallel(netG), DistributedDataParallel(netD)
     optD, optG = optimizers(netG, netD)
     torch.manual_seed(100 + rank)  # but different data and noise
@@ -55,6 +55,8 @@ def main():
     parser.add_argument("--batch", type=int, default=64, help="images per process per step")
     parser.add_argument("--world-size", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1, help="torch threads per process")
+    parser.add_argument("--ngf", type=int, required=True, help="G's width, as our side's model config has it")
+    parser.add_argument("--ndf", type=int, required=True, help="D's width, as our side's model config has it")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--steps", type=int, default=10)
     args = parser.parse_args()

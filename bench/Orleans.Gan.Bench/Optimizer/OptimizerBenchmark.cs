@@ -50,7 +50,7 @@ public static class OptimizerBenchmark
         {
             var json = await python.RunScriptAsync("adam_step.py",
                 ["--threads", settings.Threads.ToString(CultureInfo.InvariantCulture), "--steps", settings.Repeats.ToString(CultureInfo.InvariantCulture),
-                    "--device", settings.Device]);
+                    "--device", settings.Device, .. PyTorchSteps.Widths(GanArchitecture.Dcgan64)]);
             pyTorch = new Timings([.. json.GetProperty("step_seconds").EnumerateArray().Select(s => s.GetDouble())]);
         }
         return new OptimizerFigures(parameters, BytesPerParameter * parameters / trafficBytesPerSecond, ours, perTensor, pyTorch);

@@ -13,7 +13,7 @@ public static class PyTorchSteps
     {
         var json = await runner.RunScriptAsync("dcgan_step.py",
         [
-            "--model", ModelName(architecture), "--batch", Text(batch), "--threads", Text(settings.Threads),
+            "--model", ModelName(architecture), "--batch", Text(batch), "--threads", Text(settings.Threads), .. Widths(architecture),
             "--warmup", Text(settings.WarmupSteps), "--steps", Text(settings.MeasuredSteps), "--device", settings.Device,
         ]);
         return new StepResult(StepSeconds(json), batch, json.GetProperty("peak_rss_bytes").GetInt64());
@@ -25,11 +25,18 @@ public static class PyTorchSteps
     {
         var json = await runner.RunScriptAsync("ddp_step.py",
         [
-            "--model", ModelName(architecture), "--batch", Text(batchPerProcess), "--world-size", Text(processes),
+            "--model", ModelName(architecture), "--batch", Text(batchPerProcess), "--world-size", Text(processes), .. Widths(architecture),
             "--threads", "1", "--warmup", Text(settings.WarmupSteps), "--steps", Text(settings.MeasuredSteps),
         ]);
         var peaks = json.GetProperty("peak_rss_bytes").EnumerateArray().Select(p => p.GetInt64()).ToList();
         return (new StepResult(StepSeconds(json), processes * batchPerProcess, peaks.Max()), peaks);
+    }
+
+    /// <summary>G's and D's widths as our side trains the model (its default config), so that both sides build the same networks.</summary>
+    public static string[] Widths(GanArchitecture architecture)
+    {
+        var model = GanModelConfig.For(architecture);
+        return ["--ngf", Text(model.GeneratorFeatures), "--ndf", Text(model.DiscriminatorFeatures)];
     }
 
     public static string ModelName(GanArchitecture architecture) => architecture == GanArchitecture.Dcgan64 ? "dcgan64" : "tutorial28";

@@ -17,8 +17,17 @@ public sealed class BenchReport(BenchSettings settings)
     /// <summary>What was done about this CPU's oneDNN kernels, if anything (see CpuKernels).</summary>
     public string? KernelNote { get; set; }
 
+    /// <summary>The cap on our oneDNN kernels (ONEDNN_MAX_CPU_ISA), null where there is none.</summary>
+    public string? OurKernelCap { get; set; }
+
     /// <summary>The PyTorch version, or why PyTorch could not run.</summary>
     public string PyTorch { get; set; } = "";
+
+    /// <summary>The ISA and convolution kernel oneDNN used in PyTorch as users run it.</summary>
+    public string? PyTorchKernels { get; set; }
+
+    /// <summary>The same under our cap, where this benchmark set one; null otherwise.</summary>
+    public string? PyTorchUnderOurCapKernels { get; set; }
 
     public List<StepComparison> Steps { get; } = [];
 

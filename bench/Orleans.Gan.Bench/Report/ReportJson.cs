@@ -29,12 +29,16 @@ public static class ReportJson
             ["torchsharp"] = report.TorchSharpVersion,
             ["pytorch"] = report.PyTorch,
             ["kernel_note"] = report.KernelNote,
+            ["our_kernel_cap"] = report.OurKernelCap,
+            ["pytorch_kernels"] = report.PyTorchKernels,
+            ["pytorch_under_our_cap_kernels"] = report.PyTorchUnderOurCapKernels,
             ["steps"] = new JsonArray([.. report.Steps.Select(s => new JsonObject
             {
                 ["model"] = PyTorchSteps.ModelName(s.Model),
                 ["batch"] = s.Batch,
                 ["ours"] = Step(s.Ours),
                 ["pytorch"] = s.PyTorch is null ? null : Step(s.PyTorch),
+                ["pytorch_under_our_cap"] = s.PyTorchUnderOurCap is null ? null : Step(s.PyTorchUnderOurCap),
             })]),
             ["cluster"] = new JsonArray([.. report.Cluster.Select(c => new JsonObject
             {
@@ -43,6 +47,7 @@ public static class ReportJson
                 ["peak_bytes_per_process"] = new JsonArray([.. c.PeakBytesPerProcess.Select(p => (JsonNode?)p)]),
                 ["silo_peak_bytes_at_end"] = c.PeakBytesAtEnd is null ? null : new JsonArray([.. c.PeakBytesAtEnd.Select(p => (JsonNode?)p)]),
                 ["exchange_share"] = c.ExchangeShare,
+                ["ddp"] = c.Ddp switch { PyTorchKernels.AsUsersRunIt => "as_users_run_it", PyTorchKernels.UnderOurCap => "under_our_cap", _ => null },
             })]),
         };
         if (report.Exchange is { } exchange)

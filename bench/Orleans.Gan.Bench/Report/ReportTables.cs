@@ -4,6 +4,7 @@ using Orleans.Gan.Bench.Optimizer;
 using Orleans.Gan.Bench.PyTorch;
 using Orleans.Gan.Contracts;
 using Orleans.Gan.Core.Models;
+using Orleans.Gan.Core.Runtime;
 using Orleans.Gan.Core.Training;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -24,7 +25,7 @@ public static class ReportTables
             $"{Environment.ProcessorCount} cores ({Measurement.MachineLoad.Processor()}), {settings.Threads} torch threads, device {settings.Device}. " +
             $"Load average (1, 5, 15 min) {report.LoadAtStart} at the start, {report.LoadAtEnd} at the end. " +
             $"TorchSharp {report.TorchSharpVersion}; PyTorch {report.PyTorch}. Medians of {settings.MeasuredSteps} steps after {settings.WarmupSteps} warm-up."
-            + (report.KernelNote is { } note ? $" {note}" : "") + "\n");
+            + (report.KernelNote is { } note ? $" {note}" : "") + Kernels(report) + "\n");
         if (report.Steps.Count > 0)
             yield return Steps(report, border);
         if (report.Optimizer is { } optimizer)
@@ -45,19 +46,35 @@ public static class ReportTables
             yield return Scaling(scaling, report.Exchange, border);
     }
 
+    /// <summary>Which kernels each side ran: the header says it once for every table.</summary>
+    private static string Kernels(BenchReport report)
+    {
+        if (report.PyTorchKernels is null)
+            return "";
+        string ours = report.OurKernelCap is { } cap ? $"oneDNN at most {cap} ({CpuKernels.IsaVariable}={cap})" : "oneDNN uncapped";
+        return $" Kernels: ours {ours}; PyTorch as users run it: {report.PyTorchKernels}"
+            + (report.PyTorchUnderOurCapKernels is { } capped ? $"; PyTorch under our cap (like for like): {capped}." : ".");
+    }
+
     private static Table Steps(BenchReport report, TableBorder border)
     {
-        var table = NewTable(border, $"1. One training step in one process, {report.Settings.Threads} threads, {report.Settings.Device}",
-            "model", "batch", "ours ms", "PyTorch ms", "ours ÷ PyTorch", "ours img/s", "PyTorch img/s", "ours peak MB", "PyTorch peak MB");
+        bool capped = report.Steps.Any(s => s.PyTorchUnderOurCap is not null);
+        string[] columns = capped
+            ? ["model", "batch", "ours ms", "PyTorch ms, as users run it", "ours ÷ PyTorch", "PyTorch ms under our cap (like for like)",
+                "ours ÷ PyTorch under our cap", "ours img/s", "PyTorch img/s", "ours peak MB", "PyTorch peak MB"]
+            : ["model", "batch", "ours ms", "PyTorch ms", "ours ÷ PyTorch", "ours img/s", "PyTorch img/s", "ours peak MB", "PyTorch peak MB"];
+        var table = NewTable(border, $"1. One training step in one process, {report.Settings.Threads} threads, {report.Settings.Device}", columns);
         foreach (var row in report.Steps)
         {
-            var (ours, torch) = (row.Ours, row.PyTorch);
-            table.AddRow(PyTorchSteps.ModelName(row.Model), Text(row.Batch), Ms(ours.Timings.Median), Ms(torch?.Timings.Median),
-                Ratio(ours.Timings.Median, torch?.Timings.Median), Rate(ours.ImagesPerSecond), Rate(torch?.ImagesPerSecond),
-                Megabytes(ours.PeakBytes), Megabytes(torch?.PeakBytes));
+            var (ours, torch, underCap) = (row.Ours, row.PyTorch, row.PyTorchUnderOurCap);
+            string[] cells = [PyTorchSteps.ModelName(row.Model), Text(row.Batch), Ms(ours.Timings.Median), Ms(torch?.Timings.Median),
+                Ratio(ours.Timings.Median, torch?.Timings.Median)];
+            if (capped)
+                cells = [.. cells, Ms(underCap?.Timings.Median), Ratio(ours.Timings.Median, underCap?.Timings.Median)];
+            table.AddRow([.. cells, Rate(ours.ImagesPerSecond), Rate(torch?.ImagesPerSecond), Megabytes(ours.PeakBytes), Megabytes(torch?.PeakBytes)]);
         }
-        table.Caption("ours ÷ PyTorch below 1 means our step is faster. Peak: VmHWM of the process during that case; "
-            + "ours is this benchmark's process, reset before each case, so it includes what the process already held.");
+        table.Caption("ours ÷ PyTorch below 1 means our step is faster; PyTorch's img/s and peak are PyTorch's as users run it. "
+            + "Peak: VmHWM of the process during that case; ours is this benchmark's process, reset before each case, so it includes what the process already held.");
         return table;
     }
 
@@ -80,18 +97,29 @@ public static class ReportTables
     private static Table Cluster(BenchReport report, TableBorder border)
     {
         var reference = report.Cluster[0].Result.ImagesPerSecond;
-        var table = NewTable(border, $"2. Cluster overhead: dcgan64, global batch {report.Settings.ClusterBatch} per step, device {report.Settings.Device}",
-            "setup", "img/s", "÷ ours in process", "÷ PyTorch DDP", "step ms", "exchange ÷ step", "peak MB per process", "silos' peak MB at the end");
-        var ddp = report.Cluster.FirstOrDefault(c => c.Setup.StartsWith("PyTorch DDP", StringComparison.Ordinal))?.Result.ImagesPerSecond;
+        var ddp = report.Cluster.FirstOrDefault(c => c.Ddp == PyTorchKernels.AsUsersRunIt);
+        var ddpUnderCap = report.Cluster.FirstOrDefault(c => c.Ddp == PyTorchKernels.UnderOurCap);
+        string[] columns = ddpUnderCap is null
+            ? ["setup", "img/s", "÷ ours in process", "÷ PyTorch DDP", "step ms", "exchange ÷ step", "peak MB per process", "÷ DDP's peak", "silos' peak MB at the end"]
+            : ["setup", "img/s", "÷ ours in process", "÷ PyTorch DDP as users run it", "÷ DDP under our cap", "step ms", "exchange ÷ step",
+                "peak MB per process", "÷ DDP's peak", "silos' peak MB at the end"];
+        var table = NewTable(border, $"2. Cluster overhead: dcgan64, global batch {report.Settings.ClusterBatch} per step, device {report.Settings.Device}", columns);
+        long? ddpPeak = ddp?.PeakBytesPerProcess.Max();
         foreach (var row in report.Cluster)
         {
-            table.AddRow(row.Setup, Rate(row.Result.ImagesPerSecond), Ratio(row.Result.ImagesPerSecond, reference), Ratio(row.Result.ImagesPerSecond, ddp),
-                Ms(row.Result.Timings.Median), row.ExchangeShare is { } share ? Ratio(share, 1) : "", string.Join(" + ", row.PeakBytesPerProcess.Select(Megabytes)),
-                row.PeakBytesAtEnd is { } atEnd ? string.Join(" + ", atEnd.Select(Megabytes)) : "");
+            double rate = row.Result.ImagesPerSecond;
+            string[] cells = [row.Setup, Rate(rate), Ratio(rate, reference), Ratio(rate, ddp?.Result.ImagesPerSecond)];
+            if (ddpUnderCap is not null)
+                cells = [.. cells, Ratio(rate, ddpUnderCap.Result.ImagesPerSecond)];
+            long? peak = row.PeakBytesPerProcess.Max();
+            table.AddRow([.. cells, Ms(row.Result.Timings.Median), row.ExchangeShare is { } share ? Ratio(share, 1) : "",
+                string.Join(" + ", row.PeakBytesPerProcess.Select(Megabytes)), peak is { } p ? Ratio(p, ddpPeak) : "n/a",
+                row.PeakBytesAtEnd is { } atEnd ? string.Join(" + ", atEnd.Select(Megabytes)) : ""]);
         }
         table.Caption("Cluster steps are the coordinator's own step times (all phases, both exchanges, the slices' Adam steps on their holders); "
             + "exchange ÷ step: the median step's exchange phase (both fan-outs less the slowest worker's work) over the median step. "
             + "Silos are real processes on this machine with the threads split between them. Peaks: VmHWM after the measured steps; "
+            + "÷ DDP's peak: the largest process's peak over the larger DDP process's (DDP as users run it); "
             + "at the end: after the run's last step has also scored its samples (SWD) and written a checkpoint on the coordinator's silo.");
         return table;
     }
