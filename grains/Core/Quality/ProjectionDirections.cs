@@ -40,7 +40,7 @@ public sealed class ProjectionDirections
         return new ProjectionDirections(repeats, dimension, perRepeat, directions.data<double>().ToArray());
     }
 
-    /// <summary>All directions side by side as one [Dimension, Repeats x PerRepeat] matrix, for one product per set.</summary>
-    public Tensor AsMatrix() =>
-        tensor(Values, [Repeats, Dimension, PerRepeat], ScalarType.Float64).permute(1, 0, 2).reshape(Dimension, Repeats * PerRepeat);
+    /// <summary>The directions of each repeat as the rows of a [Repeats, PerRepeat, Dimension] tensor, one product per set and repeat.</summary>
+    public Tensor ByRepeat() =>
+        tensor(Values, [Repeats, Dimension, PerRepeat], ScalarType.Float64).transpose(1, 2);
 }

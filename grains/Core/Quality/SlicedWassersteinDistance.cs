@@ -72,6 +72,7 @@ public static class SlicedWassersteinDistance
         for (int level = 0; level < draws.Levels.Count; level++)
         {
             var levelDraws = draws.Levels[level];
+            using var levelScope = NewDisposeScope();
             var realDescriptors = Descriptors(realLevels[level], levelDraws.Real);
             var fakeDescriptors = Descriptors(fakeLevels[level], levelDraws.Fake);
             double distance = Distance(realDescriptors, fakeDescriptors, levelDraws.Directions);
@@ -104,12 +105,22 @@ public static class SlicedWassersteinDistance
     /// <summary>
     /// The mean over directions and patches of |sorted projection of one set - sorted projection of the other|. Each
     /// direction's projections form one contiguous row: sorting along rows is about four times as fast as down columns.
+    /// One repeat's directions at a time, as ProGAN projects them: all 512 at once held [512, patches] values and
+    /// sort indices per set and level until the score ended, about 0.7 GB at 64 px, which made the score the
+    /// coordinator's silo's peak.
     /// </summary>
     private static double Distance(Tensor real, Tensor fake, ProjectionDirections directions)
     {
-        var byDirection = directions.AsMatrix().t();
-        var realSorted = byDirection.mm(real.t()).sort(1).Values;
-        var fakeSorted = byDirection.mm(fake.t()).sort(1).Values;
-        return realSorted.sub_(fakeSorted).abs_().mean().item<double>();
+        using var byRepeat = directions.ByRepeat();
+        double sum = 0;
+        for (int repeat = 0; repeat < directions.Repeats; repeat++)
+        {
+            using var scope = NewDisposeScope();
+            var byDirection = byRepeat[repeat];
+            var realSorted = byDirection.mm(real.t()).sort(1).Values;
+            var fakeSorted = byDirection.mm(fake.t()).sort(1).Values;
+            sum += realSorted.sub_(fakeSorted).abs_().sum().item<double>();
+        }
+        return sum / ((double)directions.Repeats * directions.PerRepeat * real.shape[0]);
     }
 }
