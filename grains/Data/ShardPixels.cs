@@ -10,6 +10,8 @@ namespace Orleans.Gan.Data;
 public sealed class ShardPixels : IDisposable
 {
     private readonly FileStream _file;
+    // Taken once: FileStream.SafeFileHandle flushes and checks the stream's position on every read of the property.
+    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _handle;
     private readonly long _offset;
 
     /// <param name="file">Open for reading; disposed with this. Only its handle is used, never its position.</param>
@@ -20,6 +22,7 @@ public sealed class ShardPixels : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         _file = file;
+        _handle = file.SafeFileHandle;
         _offset = offset;
         Count = count;
         ImageBytes = ShardCache.BytesPerImage(imageSize);
@@ -38,7 +41,7 @@ public sealed class ShardPixels : IDisposable
         long filePosition = _offset + position;
         while (!destination.IsEmpty)
         {
-            int read = RandomAccess.Read(_file.SafeFileHandle, destination, filePosition);
+            int read = RandomAccess.Read(_handle, destination, filePosition);
             if (read == 0)
                 throw new IOException($"{Path} ends at byte {filePosition}: the file was cut short after it was checked. Delete it to have it rebuilt.");
             destination = destination[read..];
