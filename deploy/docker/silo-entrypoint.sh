@@ -30,8 +30,8 @@ export ORLEANS_GAN_Silo__SiloPort ORLEANS_GAN_Silo__GatewayPort ORLEANS_GAN_Silo
 
 : "${ORLEANS_GAN_Silo__AdvertisedAddress:=$(advertised_address)}"
 export ORLEANS_GAN_Silo__AdvertisedAddress
-# Two malloc arenas: a silo's steps run on any thread-pool thread, and glibc's arena per thread kept each step's
-# activations apart (README, "Memory").
-: "${MALLOC_ARENA_MAX:=2}"
+# One malloc arena: a silo's steps run on any thread-pool thread, and glibc's arena per thread kept each step's
+# freed activations apart; one arena reuses them wherever the next step runs (README, "Memory").
+: "${MALLOC_ARENA_MAX:=1}"
 export MALLOC_ARENA_MAX
 exec dotnet "${ORLEANS_GAN_SILO_DLL:-/app/silo.dll}" "$@"

@@ -17,8 +17,8 @@ pids=()
 stop_silos() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap stop_silos EXIT
 
-# Two malloc arenas per silo (README, "Memory").
-export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+# One malloc arena per silo (README, "Memory").
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-1}"
 # One torch thread per silo: two silos on a small machine must not fight over the same cores.
 threads=$(( $(nproc) / 2 > 0 ? $(nproc) / 2 : 1 ))
 start_silo() { # name silo-port gateway-port http-port

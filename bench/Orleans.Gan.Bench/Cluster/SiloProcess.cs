@@ -20,7 +20,7 @@ public sealed class SiloProcess : IAsyncDisposable
         GatewayPort = gatewayPort;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         // As deploy/ starts silos (README, "Memory").
-        start.Environment.TryAdd("MALLOC_ARENA_MAX", "2");
+        start.Environment.TryAdd("MALLOC_ARENA_MAX", "1");
         start.ArgumentList.Add(RepositoryPaths.Silo);
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
