@@ -44,4 +44,4 @@ echo "trained in $((SECONDS - started)) s"
 for ((i = 0; i < silos; i++)); do
   echo "silo-$i peak: $(awk '/VmHWM/ {printf "%.0f MB", $2 / 1024}' "/proc/${pids[$i]}/status")"
 done
-echo "images/s of the last 5 steps: $(grep 'Training step' "$work/logs/client.log" | grep -o 'images/s [0-9.]*' | tail -5 | cut -d' ' -f2 | tr '\n' ' ')"
+echo "images/s of the last 5 steps: $(grep 'Training step' "$work/logs/client.log" | grep -v 'Training step 0 ' | grep -o 'images/s [0-9.]*' | tail -5 | cut -d' ' -f2 | tr '\n' ' ')"
