@@ -67,15 +67,7 @@ public sealed class ShardCache : IDisposable
                 writer.Write(payloadLength);
             }
 
-            var buffer = new byte[(int)Math.Min(CopyBufferBytes, payloadLength)];
-            for (long position = 0; position < payloadLength; position += buffer.Length)
-            {
-                var chunk = buffer.AsSpan(0, (int)Math.Min(buffer.Length, payloadLength - position));
-                Pixels.ReadBytes(position, chunk);
-                hash.AppendData(chunk);
-                stream.Write(chunk);
-            }
-
+            StreamImages(Pixels, hash, stream);
             stream.Write(hash.GetHashAndReset());
         });
     }
@@ -96,7 +88,7 @@ public sealed class ShardCache : IDisposable
         FileStream? stream = null;
         try
         {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferBytes);
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
             if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
             {
@@ -137,16 +129,19 @@ public sealed class ShardCache : IDisposable
                 return Corrupt(path, $"file length does not match {count} images (truncated or padded)");
             }
 
+            // The images are read where they lie, as they will be served; the stream only reads the stored hash after them.
             long payloadOffset = stream.Position;
+            var pixels = new ShardPixels(stream, payloadOffset, count, key.ImageSize);
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             hash.AppendData(header);
-            HashPayload(stream, payloadLength, hash);
+            StreamImages(pixels, hash, destination: null);
+            stream.Position = payloadOffset + payloadLength;
             if (!hash.GetHashAndReset().AsSpan().SequenceEqual(reader.ReadBytes(HashLength)))
             {
                 return Corrupt(path, "checksum mismatch");
             }
 
-            var cache = new ShardCache(key, skipped, new ShardPixels(stream, payloadOffset, count, key.ImageSize));
+            var cache = new ShardCache(key, skipped, pixels);
             stream = null;
             return new ShardCacheLoad(ShardCacheStatus.Valid, cache, $"cache {path} is valid");
         }
@@ -163,17 +158,20 @@ public sealed class ShardCache : IDisposable
 
     public void Dispose() => Pixels.Dispose();
 
-    /// <summary>Reads the next <paramref name="length"/> bytes of <paramref name="source"/> into <paramref name="hash"/>.</summary>
-    private static void HashPayload(Stream source, long length, IncrementalHash hash)
+    /// <summary>
+    /// Reads every image of <paramref name="pixels"/> from its file a megabyte at a time into <paramref name="hash"/>,
+    /// and on into <paramref name="destination"/> where one is given: the checksum on loading and on writing.
+    /// </summary>
+    private static void StreamImages(ShardPixels pixels, IncrementalHash hash, Stream? destination)
     {
-        var buffer = new byte[(int)Math.Min(CopyBufferBytes, Math.Max(1, length))];
-        for (long left = length; left > 0;)
+        long length = (long)pixels.Count * pixels.ImageBytes;
+        var buffer = new byte[(int)Math.Min(CopyBufferBytes, length)];
+        for (long position = 0; position < length; position += buffer.Length)
         {
-            int read = source.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
-            if (read == 0)
-                throw new EndOfStreamException($"the payload ends {left} bytes early");
-            hash.AppendData(buffer, 0, read);
-            left -= read;
+            var chunk = buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - position));
+            pixels.ReadBytes(position, chunk);
+            hash.AppendData(chunk);
+            destination?.Write(chunk);
         }
     }
 
