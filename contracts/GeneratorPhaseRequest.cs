@@ -4,4 +4,4 @@ namespace Orleans.Gan.Contracts;
 [GenerateSerializer, Immutable]
 public sealed record GeneratorPhaseRequest(
     [property: Id(0)] long Step,
-    [property: Id(1)] ReadOnlyMemory<byte> DiscriminatorParameters);
+    [property: Id(1)] ReadOnlyMemory<float> DiscriminatorParameters);

@@ -38,6 +38,22 @@ public sealed class BulkTransferTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_offer_to_this_silo_only_is_lent_here_and_refused_to_another_silo_even_by_name()
+    {
+        var buffer = RandomBytes(10_000);
+        var ticket = sender.OfferOnThisSilo("run/sum", 3, buffer);
+
+        using (var local = await sender.FetchAsync(ticket, Cancel()))
+            Assert.True(MemoryMarshal.TryGetArray(local.Memory, out var segment) && segment.Array == buffer, "the same silo borrows the buffer");
+        var elsewhere = await Assert.ThrowsAsync<BulkTransferException>(async () => await receiver.FetchAsync(ticket, Cancel()));
+        Assert.Contains("'run/sum'", elsewhere.Message);
+        // Asked for by name on the side path, where the silo serves its other offers.
+        var byName = IBulkTransfer.ByName(sender.Offer("run/other", 1, RandomBytes(10)), "run/sum", 3);
+        var served = await Assert.ThrowsAsync<BulkTransferException>(async () => await receiver.FetchAsync(byName, Cancel()));
+        Assert.True(served.IsNotOffered, served.Message);
+    }
+
+    [Fact]
     public async Task A_replaced_or_withdrawn_offer_is_refused_naming_the_key_and_version()
     {
         var first = sender.Offer("run/discriminator", 1, RandomBytes(1000));

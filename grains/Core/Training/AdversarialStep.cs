@@ -7,8 +7,9 @@ namespace Orleans.Gan.Core.Training;
 
 /// <summary>
 /// The two gradient computations of one DCGAN step on one batch, in the order of PyTorch's DCGAN example. Between them
-/// the caller takes D's optimizer step, in process or on the coordinator; the fake batch and its graph are kept so
-/// that G's loss is taken through the updated D.
+/// the caller takes D's optimizer step, in process or on the silos' slices; the fake batch and its graph are kept so
+/// that G's loss is taken through the updated D. Each phase leaves its gradients in <see cref="DiscriminatorGradients"/>
+/// or <see cref="GeneratorGradients"/>.
 /// </summary>
 public sealed class AdversarialStep : IDisposable
 {
@@ -18,11 +19,22 @@ public sealed class AdversarialStep : IDisposable
     private double realScore;
     private double fakeScoreBeforeD;
 
-    public AdversarialStep(GanNetworks networks) => this.networks = networks;
+    public AdversarialStep(GanNetworks networks)
+    {
+        this.networks = networks;
+        DiscriminatorGradients = new ParameterGradients(TensorBlock.Parameters(networks.Discriminator));
+        GeneratorGradients = new ParameterGradients(TensorBlock.Parameters(networks.Generator));
+    }
+
+    /// <summary>D's gradients from the last discriminator phase.</summary>
+    public ParameterGradients DiscriminatorGradients { get; }
+
+    /// <summary>G's gradients from the last generator phase.</summary>
+    public ParameterGradients GeneratorGradients { get; }
 
     /// <summary>
     /// Phase 1: D's gradients from BCE on the real batch (towards the smoothed real label) and on G(z) detached
-    /// (towards 0). Leaves the gradients in D's parameters.
+    /// (towards 0), into <see cref="DiscriminatorGradients"/>.
     /// </summary>
     /// <param name="real">A batch of real images, [N, 3, S, S] in [-1, 1], on the networks' device.</param>
     /// <param name="random">The step's generator, on the CPU: z and G's dropout masks are drawn from it, so every
@@ -32,7 +44,7 @@ public sealed class AdversarialStep : IDisposable
         var (generator, discriminator) = (networks.Generator, networks.Discriminator);
         DisposeFake();
         networks.Train();
-        discriminator.zero_grad();
+        DiscriminatorGradients.Clear();
         using var scope = NewDisposeScope();
         long batch = real.shape[0];
 
@@ -57,13 +69,15 @@ public sealed class AdversarialStep : IDisposable
 
     /// <summary>
     /// Phase 2, after D has been updated: G's gradients from the non-saturating loss, BCE of D(G(z)) against 1.
-    /// Leaves the gradients in G's parameters and returns the step's metrics.
+    /// Leaves the gradients in <see cref="GeneratorGradients"/> and returns the step's metrics; D's gradients of this
+    /// pass are thrown away, and D's of the discriminator phase are left as they were.
     /// </summary>
     public StepMetrics ComputeGeneratorGradients()
     {
         if (fake is null)
             throw new InvalidOperationException("The discriminator phase must run before the generator phase.");
-        networks.Generator.zero_grad();
+        GeneratorGradients.Clear();
+        DiscriminatorGradients.Detach();
         double lossG, fakeScoreAfterD;
         using (NewDisposeScope())
         {
@@ -77,7 +91,12 @@ public sealed class AdversarialStep : IDisposable
         return new StepMetrics(lossD, lossG, realScore, fakeScoreBeforeD, fakeScoreAfterD);
     }
 
-    public void Dispose() => DisposeFake();
+    public void Dispose()
+    {
+        DisposeFake();
+        DiscriminatorGradients.Dispose();
+        GeneratorGradients.Dispose();
+    }
 
     private void DisposeFake()
     {

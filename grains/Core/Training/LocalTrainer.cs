@@ -10,6 +10,7 @@ namespace Orleans.Gan.Core.Training;
 public sealed class LocalTrainer : IDisposable
 {
     private readonly AdversarialStep step;
+    private readonly GradientSum widened = new();
 
     /// <param name="device">Where the networks live, the CPU when null; batches must be handed in on it.</param>
     /// <param name="gradients">Rounds every gradient to this precision and back before its Adam step, as a cluster run
@@ -38,9 +39,9 @@ public sealed class LocalTrainer : IDisposable
     {
         using var random = StepRandom.For(Config.Seed, StepsDone, worker: 0);
         step.ComputeDiscriminatorGradients(realBatch, random);
-        StepAsOnTheWire(Optimizers.Discriminator);
+        StepAsOnTheWire(Optimizers.Discriminator, step.DiscriminatorGradients);
         var metrics = step.ComputeGeneratorGradients();
-        StepAsOnTheWire(Optimizers.Generator);
+        StepAsOnTheWire(Optimizers.Generator, step.GeneratorGradients);
         StepsDone++;
         return metrics;
     }
@@ -51,11 +52,14 @@ public sealed class LocalTrainer : IDisposable
         Networks.Dispose();
     }
 
-    private void StepAsOnTheWire(FlatAdam adam)
+    private void StepAsOnTheWire(FlatAdam adam, ParameterGradients gradients)
     {
-        if (GradientPrecision == WirePrecision.Float32)
-            adam.StepOnTensorGradients();
-        else
-            adam.Step(GradientSum.Average([adam.Parameters.ReadGradients(GradientPrecision)], GradientPrecision));
+        var sent = gradients.Read(GradientPrecision);
+        if (GradientPrecision != WirePrecision.Float32)
+        {
+            widened.SumOf([sent], GradientPrecision);
+            sent = widened.Mean();
+        }
+        adam.Step(sent);
     }
 }

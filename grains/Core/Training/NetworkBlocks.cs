@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Orleans.Gan.Core.Models;
 
 namespace Orleans.Gan.Core.Training;
@@ -50,6 +51,19 @@ public sealed class NetworkBlocks(GanNetworks networks)
             throw new ArgumentException($"Expected a generator set of {GeneratorSetByteCount} bytes, got {generatorSet.Length}.", nameof(generatorSet));
         GeneratorParameters.WriteValues(generatorSet[..GeneratorParameters.ByteCount]);
         WriteStatistics(generatorSet[GeneratorParameters.ByteCount..]);
+    }
+
+    /// <summary>
+    /// Makes G's parameters hold those of a generator set, read in place where they can be
+    /// (<see cref="TensorBlock.LoadValues"/>), and copies both networks' statistics from it.
+    /// </summary>
+    public void LoadGeneratorSet(ReadOnlyMemory<float> generatorSet)
+    {
+        int parameters = checked((int)GeneratorParameters.ElementCount);
+        if (generatorSet.Length * sizeof(float) != GeneratorSetByteCount)
+            throw new ArgumentException($"Expected a generator set of {GeneratorSetByteCount / sizeof(float)} floats, got {generatorSet.Length}.", nameof(generatorSet));
+        GeneratorParameters.LoadValues(generatorSet[..parameters]);
+        WriteStatistics(MemoryMarshal.AsBytes(generatorSet.Span[parameters..]));
     }
 
     /// <summary>G's statistics, then D's, into a buffer the caller reuses.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,6 +15,8 @@ public sealed class TensorBlock
 {
     private readonly IReadOnlyList<Tensor> tensors;
     private readonly HostStaging? staging;
+    // The array the tensors are views of since LoadValues, if any.
+    private ArraySegment<float> viewed;
 
     public TensorBlock(IEnumerable<Tensor> tensors)
     {
@@ -88,6 +91,34 @@ public sealed class TensorBlock
     /// <summary>Overwrites the tensors' values in place from float32 bytes.</summary>
     public void WriteValues(ReadOnlySpan<byte> data) => Write(data, tensors);
 
+    /// <summary>
+    /// Makes the tensors hold <paramref name="values"/>, flat in the block's order. Where the tensors live in host
+    /// memory and the values in an array, the tensors are made views of that array instead of being copied into, the
+    /// first time it is given: from then on they read whatever it holds, until another array is given. A silo's
+    /// workers read the master's weights so, in place (their owner changes them only between the workers' passes).
+    /// Elsewhere (a GPU) the values are copied in, as <see cref="WriteValues"/> does.
+    /// </summary>
+    public void LoadValues(ReadOnlyMemory<float> values)
+    {
+        if (values.Length != ElementCount)
+            throw new ArgumentException($"Expected {ElementCount} floats, got {values.Length}.", nameof(values));
+        if (!IsInHostMemory || !MemoryMarshal.TryGetArray(values, out var array))
+        {
+            WriteValues(MemoryMarshal.AsBytes(values.Span));
+            return;
+        }
+        if (ReferenceEquals(viewed.Array, array.Array) && viewed.Offset == array.Offset)
+            return;
+        using var noGrad = no_grad();
+        foreach (var segment in Segments)
+        {
+            using var flat = frombuffer(array.Array!, ScalarType.Float32, segment.Length, array.Offset + segment.Offset);
+            using var view = flat.view(segment.Tensor.shape);
+            segment.Tensor.set_(view);
+        }
+        viewed = array;
+    }
+
     /// <summary>Sets the tensors' gradients from float32 bytes, creating them where there are none, ready for an optimizer step.</summary>
     public void WriteGradients(ReadOnlySpan<byte> data)
     {
@@ -96,7 +127,7 @@ public sealed class TensorBlock
     }
 
     /// <summary>Gives every tensor without a gradient a zero one, kept from then on.</summary>
-    public void EnsureGradients()
+    private void EnsureGradients()
     {
         foreach (var t in tensors)
             t.grad ??= zeros_like(t);

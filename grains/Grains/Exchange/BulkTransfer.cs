@@ -32,7 +32,8 @@ public sealed class BulkTransfer : IBulkTransfer, IAsyncDisposable
         {
             var address = IPAddress.Parse(settings.BulkAddress);
             var listen = settings.BulkListenOnAnyAddress ? IPAddress.Any : address;
-            server = new BulkSocketServer(new IPEndPoint(listen, settings.BulkPort), Lend, settings.ClusterCertificate, logger);
+            server = new BulkSocketServer(new IPEndPoint(listen, settings.BulkPort), (key, version) => Lend(key, version, toThisSilo: false),
+                settings.ClusterCertificate, logger);
             logger.LogInformation("Bulk transfers of this silo are served on {Address}:{Port}{Tls}", host, server.Port,
                 settings.ClusterCertificate is null ? "" : ", over mutual TLS with the cluster's certificate");
         }
@@ -45,10 +46,17 @@ public sealed class BulkTransfer : IBulkTransfer, IAsyncDisposable
     public BulkTicket Offer(string key, long version, ReadOnlyMemory<byte> data)
     {
         ulong checksum = XxHash3.HashToUInt64(data.Span);
-        offers[key] = new Offered(version, data, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        offers[key] = new Offered(version, data, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), OnThisSiloOnly: false);
         return route == BulkRoute.Socket
             ? new BulkTicket(key, version, data.Length, checksum, id, host, server!.Port, ReadOnlyMemory<byte>.Empty)
             : new BulkTicket(key, version, data.Length, checksum, id, null, 0, data);
+    }
+
+    public BulkTicket OfferOnThisSilo(string key, long version, ReadOnlyMemory<byte> data)
+    {
+        offers[key] = new Offered(version, data, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), OnThisSiloOnly: true);
+        // No bytes inline and no side path: a receiver elsewhere gets nothing that could pass for them.
+        return new BulkTicket(key, version, data.Length, 0, id, null, 0, ReadOnlyMemory<byte>.Empty);
     }
 
     public Task WhenFetchedAsync(string key, long version) =>
@@ -66,8 +74,10 @@ public sealed class BulkTransfer : IBulkTransfer, IAsyncDisposable
     public async ValueTask<BulkData> FetchAsync(BulkTicket ticket, CancellationToken cancellation)
     {
         if (ticket.Owner == id)
-            return BulkData.Borrowed(Lend(ticket.Key, ticket.Version)
+            return BulkData.Borrowed(Lend(ticket.Key, ticket.Version, toThisSilo: true)
                 ?? throw BulkTransferException.NotOffered($"This silo offers nothing under '{ticket.Key}' at version {ticket.Version} any more."));
+        if (ticket.Host is null && ticket.Inline.Length != ticket.Length)
+            throw new BulkTransferException($"'{ticket.Key}' was offered to receivers on the silo that offered it only.");
         if (ticket.Host is null)
         {
             if (ticket.Length < 0)
@@ -96,9 +106,10 @@ public sealed class BulkTransfer : IBulkTransfer, IAsyncDisposable
         offers.Clear();
     }
 
-    private ReadOnlyMemory<byte>? Lend(string key, long version)
+    /// <summary>An offer's bytes, for a receiver on this silo or, served on the side path, on another.</summary>
+    private ReadOnlyMemory<byte>? Lend(string key, long version, bool toThisSilo)
     {
-        if (!offers.TryGetValue(key, out var offered) || offered.Version != version)
+        if (!offers.TryGetValue(key, out var offered) || offered.Version != version || (offered.OnThisSiloOnly && !toThisSilo))
             return null;
         offered.Fetched.TrySetResult();
         return offered.Data;
@@ -113,5 +124,5 @@ public sealed class BulkTransfer : IBulkTransfer, IAsyncDisposable
                 $"'{ticket.Key}' version {ticket.Version} arrived damaged ({data.Length} of {ticket.Length} bytes, checksum mismatch); it was not used.");
     }
 
-    private sealed record Offered(long Version, ReadOnlyMemory<byte> Data, TaskCompletionSource Fetched);
+    private sealed record Offered(long Version, ReadOnlyMemory<byte> Data, TaskCompletionSource Fetched, bool OnThisSiloOnly);
 }

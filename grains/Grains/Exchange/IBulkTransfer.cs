@@ -16,6 +16,12 @@ public interface IBulkTransfer
     BulkTicket Offer(string key, long version, ReadOnlyMemory<byte> data);
 
     /// <summary>
+    /// As <see cref="Offer"/>, for receivers on this silo only (the exchange of a one-silo run): the buffer is not
+    /// checksummed, since it never leaves the silo, and another silo that asks for it is told so.
+    /// </summary>
+    BulkTicket OfferOnThisSilo(string key, long version, ReadOnlyMemory<byte> data);
+
+    /// <summary>
     /// The bytes that came into this silo inside the ticket itself, fetched or not: its inline bytes when it came from
     /// another silo on the Orleans route, else 0. For counting what crossed between silos.
     /// </summary>

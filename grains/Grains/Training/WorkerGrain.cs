@@ -12,9 +12,11 @@ namespace Orleans.Gan.Grains.Training;
 /// <summary>
 /// A replica of G and D on the silo its key names, on the device of the slot it was dealt. Each step its silo stage
 /// hands it the master weights, it reads its batch from the data shard beside it, turns it into floats on the device,
-/// and returns the gradients of the phase asked for, from buffers it reuses every step (on a GPU, through pinned host
-/// buffers that <see cref="TensorBlock"/> keeps). The TorchSharp work runs on the thread pool so that the silo's scheduler stays free for membership probes and
-/// other grains. With <see cref="RunSettings.SimulateComputeMs"/> it waits that long instead of running the networks,
+/// and returns the gradients of the phase asked for. On the CPU nothing is copied: its parameters are views of the
+/// stage's master (<see cref="TensorBlock.LoadValues"/>), and backward writes its gradients into the flat buffer it
+/// answers with (<see cref="ParameterGradients"/>). On a GPU both go through the pinned host buffers that
+/// <see cref="TensorBlock"/> keeps. The TorchSharp work runs on the thread pool so that the silo's scheduler stays free
+/// for membership probes and other grains. With <see cref="RunSettings.SimulateComputeMs"/> it waits that long instead of running the networks,
 /// but still loads every weight and sends gradients of the real size: the exchange as it would be behind a GPU.
 /// </summary>
 [SiloNamePlacement]
@@ -30,7 +32,7 @@ public sealed class WorkerGrain(IGrainFactory grains, IOptions<TrainingHostOptio
     private AdversarialStep? step;
     private IDataShardGrain? shard;
     private long stepInFlight = -1;
-    private byte[] discriminatorGradients = [], generatorGradients = [], statistics = [];
+    private byte[] statistics = [];
 
     public async Task<WorkerReady> Prepare(WorkerAssignment newAssignment)
     {
@@ -46,15 +48,12 @@ public sealed class WorkerGrain(IGrainFactory grains, IOptions<TrainingHostOptio
         replica = GanNetworks.Create(config.Model, config.Seed, device);
         blocks = new NetworkBlocks(replica);
         step = new AdversarialStep(replica);
-        var precision = newAssignment.Settings.GradientPrecision.ToCore();
-        discriminatorGradients = new byte[blocks.DiscriminatorParameters.GradientByteCount(precision)];
-        generatorGradients = new byte[blocks.GeneratorParameters.GradientByteCount(precision)];
         statistics = new byte[blocks.StatisticsByteCount];
         if (newAssignment.Settings.SimulateComputeMs is not null)
         {
-            // No backward pass will make gradients; zeros of the real size are sent instead, from tensors made once.
-            blocks.GeneratorParameters.EnsureGradients();
-            blocks.DiscriminatorParameters.EnsureGradients();
+            // No backward pass will make gradients; zeros of the real size are sent instead.
+            step.DiscriminatorGradients.Clear();
+            step.GeneratorGradients.Clear();
         }
         assignment = newAssignment;
         var actual = replica.Device.ToString();
@@ -69,18 +68,19 @@ public sealed class WorkerGrain(IGrainFactory grains, IOptions<TrainingHostOptio
         var clock = Stopwatch.StartNew();
         var batch = Simulated ? null : await shard!.GetBatch(request.Epoch, request.BatchInEpoch, settings.BatchSize);
         var dataWait = clock.Elapsed;
+        var gradients = ReadOnlyMemory<byte>.Empty;
         await RunAsync(() =>
         {
-            blocks!.WriteGeneratorSet(request.GeneratorSet.Span);
-            blocks.DiscriminatorParameters.WriteValues(request.DiscriminatorParameters.Span);
+            blocks!.LoadGeneratorSet(request.GeneratorSet);
+            blocks.DiscriminatorParameters.LoadValues(request.DiscriminatorParameters);
             if (batch is null)
                 return;
             using var real = PixelTensors.FromPixels(batch.Pixels, batch.Count, batch.Size, device);
             using var random = StepRandom.For(settings.Seed, request.Step, current.WorkerIndex);
             step!.ComputeDiscriminatorGradients(real, random);
-        }, () => blocks!.DiscriminatorParameters.ReadGradients(Precision, discriminatorGradients));
+        }, () => gradients = step!.DiscriminatorGradients.Read(Precision));
         stepInFlight = request.Step;
-        return new DiscriminatorGradients(request.Step, current.WorkerIndex, discriminatorGradients,
+        return new DiscriminatorGradients(request.Step, current.WorkerIndex, gradients,
             new WorkerTiming(dataWait.TotalSeconds, (clock.Elapsed - dataWait).TotalSeconds));
     }
 
@@ -92,18 +92,19 @@ public sealed class WorkerGrain(IGrainFactory grains, IOptions<TrainingHostOptio
                 $"Worker {current.WorkerIndex} was asked for G's gradients of step {request.Step} but computed D's for step {stepInFlight}.");
         var clock = Stopwatch.StartNew();
         var metrics = NoMetrics;
+        var gradients = ReadOnlyMemory<byte>.Empty;
         await RunAsync(() =>
         {
-            blocks!.DiscriminatorParameters.WriteValues(request.DiscriminatorParameters.Span);
+            blocks!.DiscriminatorParameters.LoadValues(request.DiscriminatorParameters);
             if (!Simulated)
                 metrics = step!.ComputeGeneratorGradients().ToContract();
         }, () =>
         {
-            blocks!.GeneratorParameters.ReadGradients(Precision, generatorGradients);
-            blocks.ReadStatistics(statistics);
+            gradients = step!.GeneratorGradients.Read(Precision);
+            blocks!.ReadStatistics(statistics);
         });
         stepInFlight = -1;
-        return new GeneratorGradients(request.Step, current.WorkerIndex, generatorGradients, statistics, metrics,
+        return new GeneratorGradients(request.Step, current.WorkerIndex, gradients, statistics, metrics,
             new WorkerTiming(0, clock.Elapsed.TotalSeconds));
     }
 
@@ -150,7 +151,7 @@ public sealed class WorkerGrain(IGrainFactory grains, IOptions<TrainingHostOptio
         step?.Dispose();
         replica?.Dispose();
         (step, replica, blocks, assignment, config, device, stepInFlight) = (null, null, null, null, null, null, -1);
-        (discriminatorGradients, generatorGradients, statistics) = ([], [], []);
+        statistics = [];
         if (!disposeOnly)
             DeactivateOnIdle();
     }

@@ -36,8 +36,8 @@ public sealed class MasterShardTests
         Assert.Equal(expected.ToBytes(), MasterShard.Assemble(reference.Sizes, [.. shards.Select(s => s.Snapshot())]).ToBytes());
         Assert.All(shards, shard =>
         {
-            Assert.Equal(expected.GeneratorSet, shard.GeneratorSet);
-            Assert.Equal(expected.Discriminator, shard.Discriminator);
+            Assert.Equal(expected.GeneratorSet, MemoryMarshal.AsBytes(shard.GeneratorSet.Span).ToArray());
+            Assert.Equal(expected.Discriminator, MemoryMarshal.AsBytes(shard.Discriminator.Span).ToArray());
         });
     }
 

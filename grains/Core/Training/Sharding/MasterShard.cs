@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
+using CommunityToolkit.HighPerformance;
 
 namespace Orleans.Gan.Core.Training.Sharding;
 
@@ -17,6 +18,8 @@ public sealed class MasterShard
     private const long Magic = 0x3130_6472_6853_4E47; // "GNShrd01"
     private const int HeaderLongs = 8;
     private readonly int generatorParameterBytes;
+    // The whole networks, as floats so that workers on this silo's CPU can read them in place (TensorBlock.LoadValues).
+    private readonly float[] generatorSet, discriminator;
     private readonly SortedDictionary<int, (NetworkSlice Generator, NetworkSlice Discriminator)> held = [];
     private readonly byte[] statisticsBefore;
     // D's updates in place: Step, or Step + 1 once the step in flight has stepped D.
@@ -30,10 +33,10 @@ public sealed class MasterShard
     public MasterShard(MasterState state, int slices, int holder, AdamSettings adam, int? threads = null)
     {
         (Slices, Holder, Step, discriminatorUpdates) = (slices, holder, state.Step, state.Step);
-        GeneratorSet = state.GeneratorSet.ToArray();
-        Discriminator = state.Discriminator.ToArray();
+        generatorSet = MemoryMarshal.Cast<byte, float>(state.GeneratorSet).ToArray();
+        discriminator = MemoryMarshal.Cast<byte, float>(state.Discriminator).ToArray();
         generatorParameterBytes = state.GeneratorParameterBytes;
-        statisticsBefore = new byte[GeneratorSet.Length - generatorParameterBytes];
+        statisticsBefore = new byte[state.GeneratorSet.Length - generatorParameterBytes];
         foreach (int slice in FlatSlices.HeldBy(holder, slices))
         {
             held[slice] = (new NetworkSlice(GeneratorSlice(slice), state.GeneratorAdam, state.Average, adam, threads),
@@ -49,17 +52,17 @@ public sealed class MasterShard
     public long Step { get; private set; }
 
     /// <summary>G's parameters, then G's and D's batch-norm statistics: what this silo's workers load.</summary>
-    public byte[] GeneratorSet { get; }
+    public ReadOnlyMemory<float> GeneratorSet => generatorSet;
 
     /// <summary>D's parameters: what this silo's workers load.</summary>
-    public byte[] Discriminator { get; }
+    public ReadOnlyMemory<float> Discriminator => discriminator;
 
     /// <summary>The slices this shard holds, ascending.</summary>
     public IReadOnlyCollection<int> Held => held.Keys;
 
     public int GeneratorElements => generatorParameterBytes / sizeof(float);
 
-    public int DiscriminatorElements => Discriminator.Length / sizeof(float);
+    public int DiscriminatorElements => discriminator.Length;
 
     public Range GeneratorSlice(int slice) => FlatSlices.Of(GeneratorElements, Slices, slice);
 
@@ -69,7 +72,7 @@ public sealed class MasterShard
     public void CaptureDiscriminator()
     {
         foreach (var (slice, networks) in held)
-            networks.Discriminator.Capture(Floats(Discriminator)[DiscriminatorSlice(slice)]);
+            networks.Discriminator.Capture(discriminator.AsSpan(DiscriminatorSlice(slice)));
         discriminatorCapturedAt = discriminatorUpdates;
     }
 
@@ -77,8 +80,8 @@ public sealed class MasterShard
     public void CaptureGenerator()
     {
         foreach (var (slice, networks) in held)
-            networks.Generator.Capture(Floats(GeneratorSet)[GeneratorSlice(slice)]);
-        GeneratorSet.AsSpan(generatorParameterBytes).CopyTo(statisticsBefore);
+            networks.Generator.Capture(generatorSet.AsSpan(GeneratorSlice(slice)));
+        Statistics.CopyTo(statisticsBefore);
         generatorCapturedAt = Step;
     }
 
@@ -88,7 +91,7 @@ public sealed class MasterShard
         RequireInFlight(step);
         if (discriminatorCapturedAt != step)
             throw new InvalidOperationException($"D was not captured before its step {step}; the step could not be taken back.");
-        Slice(slice).Discriminator.Step(Discriminator, meanGradients, null);
+        Slice(slice).Discriminator.Step(discriminator, meanGradients, null);
         discriminatorUpdates = step + 1;
     }
 
@@ -98,7 +101,7 @@ public sealed class MasterShard
         RequireInFlight(step);
         if (generatorCapturedAt != step || discriminatorUpdates != step + 1)
             throw new InvalidOperationException($"G's step {step} comes after D's step and G's capture.");
-        Slice(slice).Generator.Step(GeneratorSet.AsMemory(0, generatorParameterBytes), meanGradients, averageBeta);
+        Slice(slice).Generator.Step(generatorSet.AsMemory(0, GeneratorElements), meanGradients, averageBeta);
         generatorInFlight = true;
     }
 
@@ -108,7 +111,7 @@ public sealed class MasterShard
         RequireInFlight(step);
         if (meanStatistics.Length != statisticsBefore.Length)
             throw new ArgumentException($"Expected {statisticsBefore.Length} bytes of statistics, got {meanStatistics.Length}.", nameof(meanStatistics));
-        meanStatistics.CopyTo(GeneratorSet.AsSpan(generatorParameterBytes));
+        meanStatistics.CopyTo(Statistics);
         (Step, generatorInFlight) = (step + 1, false);
     }
 
@@ -127,29 +130,29 @@ public sealed class MasterShard
         if (generatorInFlight || lastStep)
         {
             foreach (var (slice, networks) in held)
-                networks.Generator.Restore(Floats(GeneratorSet)[GeneratorSlice(slice)]);
-            statisticsBefore.CopyTo(GeneratorSet.AsSpan(generatorParameterBytes));
+                networks.Generator.Restore(generatorSet.AsSpan(GeneratorSlice(slice)));
+            statisticsBefore.CopyTo(Statistics);
         }
         if (discriminatorUpdates > step)
         {
             foreach (var (slice, networks) in held)
-                networks.Discriminator.Restore(Floats(Discriminator)[DiscriminatorSlice(slice)]);
+                networks.Discriminator.Restore(discriminator.AsSpan(DiscriminatorSlice(slice)));
         }
         (Step, discriminatorUpdates, generatorInFlight) = (step, step, false);
         (generatorCapturedAt, discriminatorCapturedAt) = (-1, -1);
     }
 
     /// <summary>Overwrites G's values over <paramref name="slice"/> with the new ones from its holder.</summary>
-    public void WriteGeneratorSlice(int slice, ReadOnlySpan<byte> values) => values.CopyTo(Bytes(GeneratorSet, GeneratorSlice(slice), values.Length));
+    public void WriteGeneratorSlice(int slice, ReadOnlySpan<byte> values) => values.CopyTo(Bytes(generatorSet, GeneratorSlice(slice), values.Length));
 
     /// <summary>Overwrites D's values over <paramref name="slice"/> with the new ones from its holder.</summary>
-    public void WriteDiscriminatorSlice(int slice, ReadOnlySpan<byte> values) => values.CopyTo(Bytes(Discriminator, DiscriminatorSlice(slice), values.Length));
+    public void WriteDiscriminatorSlice(int slice, ReadOnlySpan<byte> values) => values.CopyTo(Bytes(discriminator, DiscriminatorSlice(slice), values.Length));
 
     /// <summary>G's values over a slice, to offer to the silos that do not hold it.</summary>
-    public ReadOnlyMemory<byte> GeneratorValues(int slice) => Memory(GeneratorSet, GeneratorSlice(slice));
+    public ReadOnlyMemory<byte> GeneratorValues(int slice) => generatorSet.AsMemory(GeneratorSlice(slice)).AsBytes();
 
     /// <summary>D's values over a slice, to offer to the silos that do not hold it.</summary>
-    public ReadOnlyMemory<byte> DiscriminatorValues(int slice) => Memory(Discriminator, DiscriminatorSlice(slice));
+    public ReadOnlyMemory<byte> DiscriminatorValues(int slice) => discriminator.AsMemory(DiscriminatorSlice(slice)).AsBytes();
 
     /// <summary>
     /// The slices this shard holds, with their moments and G_ema, and the statistics, after <see cref="Step"/> steps,
@@ -166,14 +169,14 @@ public sealed class MasterShard
         var writer = new BinaryWriter(stream);
         foreach (long value in new[] { Magic, Step, Slices, Holder, generatorSteps, discriminatorSteps, averaged ? 1 : 0, statisticsBefore.Length })
             writer.Write(value);
-        writer.Write(GeneratorSet.AsSpan(generatorParameterBytes));
+        writer.Write(Statistics);
         foreach (var (slice, networks) in held)
         {
-            writer.Write(Bytes(GeneratorSet, GeneratorSlice(slice)));
+            writer.Write(Bytes(generatorSet, GeneratorSlice(slice)));
             writer.Write(MemoryMarshal.AsBytes(networks.Generator.ExpAvg));
             writer.Write(MemoryMarshal.AsBytes(networks.Generator.ExpAvgSq));
             writer.Write(MemoryMarshal.AsBytes(networks.Generator.Average));
-            writer.Write(Bytes(Discriminator, DiscriminatorSlice(slice)));
+            writer.Write(Bytes(discriminator, DiscriminatorSlice(slice)));
             writer.Write(MemoryMarshal.AsBytes(networks.Discriminator.ExpAvg));
             writer.Write(MemoryMarshal.AsBytes(networks.Discriminator.ExpAvgSq));
         }
@@ -246,19 +249,16 @@ public sealed class MasterShard
             throw new InvalidOperationException($"This shard holds the master after {Step} steps; it cannot take part in step {step}.");
     }
 
-    private static Span<float> Floats(byte[] buffer) => MemoryMarshal.Cast<byte, float>(buffer.AsSpan());
+    /// <summary>Both networks' batch-norm statistics, at the end of the generator set.</summary>
+    private Span<byte> Statistics => MemoryMarshal.AsBytes(generatorSet.AsSpan(GeneratorElements));
 
-    private static Span<byte> Bytes(byte[] buffer, Range elements, int? expectedBytes = null)
-    {
-        var (start, length) = elements.GetOffsetAndLength(buffer.Length / sizeof(float));
-        if (expectedBytes is int bytes && bytes != length * sizeof(float))
-            throw new ArgumentException($"A slice of {length} values takes {length * sizeof(float)} bytes, not {bytes}.");
-        return buffer.AsSpan(start * sizeof(float), length * sizeof(float));
-    }
+    private static Span<byte> Bytes(byte[] buffer, Range elements) => MemoryMarshal.AsBytes(MemoryMarshal.Cast<byte, float>(buffer.AsSpan())[elements]);
 
-    private static ReadOnlyMemory<byte> Memory(byte[] buffer, Range elements)
+    private static Span<byte> Bytes(float[] values, Range elements, int? expectedBytes = null)
     {
-        var (start, length) = elements.GetOffsetAndLength(buffer.Length / sizeof(float));
-        return buffer.AsMemory(start * sizeof(float), length * sizeof(float));
+        var slice = MemoryMarshal.AsBytes(values.AsSpan(elements));
+        if (expectedBytes is int bytes && bytes != slice.Length)
+            throw new ArgumentException($"A slice of {slice.Length / sizeof(float)} values takes {slice.Length} bytes, not {bytes}.");
+        return slice;
     }
 }

@@ -72,7 +72,7 @@ public sealed class NetworkSlice
     /// the same step over the whole network.
     /// </summary>
     /// <param name="network">The whole network's parameters, whose slice is updated in place.</param>
-    public void Step(Memory<byte> network, ReadOnlyMemory<byte> meanGradients, float? averageBeta)
+    public void Step(Memory<float> network, ReadOnlyMemory<byte> meanGradients, float? averageBeta)
     {
         int start = Elements.Start.Value, length = expAvg.Length;
         if (meanGradients.Length != length * sizeof(float))
@@ -81,10 +81,10 @@ public sealed class NetworkSlice
             throw new InvalidOperationException("This slice keeps no G_ema to update.");
         Steps++;
         var coefficients = AdamKernel.StepCoefficients.For(adam, Steps);
-        var values = network.Slice(start * sizeof(float), length * sizeof(float));
+        var values = network.Slice(start, length);
         AdamKernel.ForEachPart(length, threads, (from, to) =>
         {
-            var parameters = MemoryMarshal.Cast<byte, float>(values.Span)[from..to];
+            var parameters = values.Span[from..to];
             AdamKernel.Update(parameters, MemoryMarshal.Cast<byte, float>(meanGradients.Span)[from..to], expAvg.AsSpan(from..to), expAvgSq.AsSpan(from..to), coefficients);
             if (averageBeta is float beta)
                 GeneratorAverage.Lerp(parameters, average.AsSpan(from..to), beta);
