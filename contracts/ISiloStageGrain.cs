@@ -19,6 +19,13 @@ public interface ISiloStageGrain : IGrainWithStringKey
     /// <summary>Phase 2 for the listed workers; answers with the sum of their G gradients and statistics.</summary>
     Task<StageSum> ComputeGeneratorGradients(StageGeneratorRequest request);
 
+    /// <summary>
+    /// The owner's part of the reduce-scatter where slices have mirrors at three silos or more: fetches the slice this
+    /// stage owns of every sum, adds them in order, divides, and offers that mean to the slice's holders, so that its
+    /// mirror fetches one slice instead of one from every silo. Answers with the offer.
+    /// </summary>
+    Task<SliceOffer[]> ReduceSlices(SliceStepRequest request);
+
     /// <summary>The reduce-scatter and Adam step of this stage's slices; answers with their new values, offered.</summary>
     Task<SliceOffer[]> StepSlices(SliceStepRequest request);
 

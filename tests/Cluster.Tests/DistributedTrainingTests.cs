@@ -67,6 +67,39 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
         }
     }
 
+    /// <summary>
+    /// From three silos on, each slice's owner takes the mean of the silos' sums and its mirror fetches that mean
+    /// (<c>FlatSlices.MirrorsFetchTheOwnersMean</c>): the weights are still bit for bit the mean computed directly, and
+    /// the busiest silo moves about 8/3 of the model a step, where both holders fetching every sum moved 10/3.
+    /// </summary>
+    [Fact]
+    public async Task On_three_silos_mirrors_step_from_their_owners_mean_and_the_weights_are_the_mean_computed_directly()
+    {
+        var third = await fixture.Cluster.StartAdditionalSiloAsync();
+        try
+        {
+            var settings = Settings("3-silos", workers: 3);
+            var status = await RunToEnd(settings);
+            Assert.Equal(3, status.Placement!.Select(slot => slot!.Silo).Distinct().Count());
+            using var reference = TrainReplicasInProcess(settings, silos: 3);
+
+            var (cluster, state) = CheckpointFile.LoadNetworks(new RunFolder(ClusterFixture.RunsDirectory, settings.Run).LatestCheckpoint()!.Value.Path);
+            using (cluster)
+            {
+                Assert.Equal(Steps, state.Step);
+                Assert.True(Weights(reference).AsSpan().SequenceEqual(Weights(cluster)), "the weights differ from the mean computed directly");
+            }
+            using var networks = GanNetworks.Create(settings.ToTrainingConfig().Model, seed: 1);
+            var blocks = new NetworkBlocks(networks);
+            long model = blocks.DiscriminatorParameters.ByteCount + blocks.GeneratorParameters.ByteCount;
+            Assert.InRange(status.LastStep!.BusiestSiloBytes, 2 * model, 3 * model);
+        }
+        finally
+        {
+            await fixture.Cluster.StopSiloAsync(third);
+        }
+    }
+
     [Fact]
     public async Task Each_silo_moves_the_model_once_each_way_a_step_however_many_workers_it_hosts()
     {
@@ -204,7 +237,7 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
     /// One replica per worker computing its own gradients, averaged here with torch's mean rather than GradientSum,
     /// and both Adam steps on a master copy: the distributed step written out in one process.
     /// </summary>
-    private static GanNetworks TrainReplicasInProcess(RunSettings settings)
+    private static GanNetworks TrainReplicasInProcess(RunSettings settings, int silos = ClusterFixture.Silos)
     {
         var config = settings.ToTrainingConfig();
         var master = GanNetworks.Create(config.Model, config.Seed);
@@ -222,47 +255,47 @@ public sealed class DistributedTrainingTests(ClusterFixture fixture)
                 using var random = StepRandom.For(config.Seed, step, w);
                 steps[w].ComputeDiscriminatorGradients(batch, random);
             }
-            SetMeanGradients(master.Discriminator, replicas.Select(r => r.Discriminator));
+            SetMeanGradients(master.Discriminator, replicas.Select(r => r.Discriminator), silos);
             optimizers.StepDiscriminator();
             foreach (var replica in replicas)
                 CopyParameters(master.Discriminator, replica.Discriminator);
             foreach (var s in steps)
                 s.ComputeGeneratorGradients();
-            SetMeanGradients(master.Generator, replicas.Select(r => r.Generator));
+            SetMeanGradients(master.Generator, replicas.Select(r => r.Generator), silos);
             optimizers.StepGenerator();
-            SetMeanBuffers(master.Generator, replicas.Select(r => r.Generator));
-            SetMeanBuffers(master.Discriminator, replicas.Select(r => r.Discriminator));
+            SetMeanBuffers(master.Generator, replicas.Select(r => r.Generator), silos);
+            SetMeanBuffers(master.Discriminator, replicas.Select(r => r.Discriminator), silos);
         }
         steps.ForEach(s => s.Dispose());
         replicas.ForEach(r => r.Dispose());
         return master;
     }
 
-    private static void SetMeanGradients(nn.Module master, IEnumerable<nn.Module> replicas)
+    private static void SetMeanGradients(nn.Module master, IEnumerable<nn.Module> replicas, int silos)
     {
         var perReplica = replicas.Select(r => r.parameters().ToList()).ToList();
         var parameters = master.parameters().ToList();
         for (int i = 0; i < parameters.Count; i++)
-            parameters[i].grad = MeanInSiloOrder(perReplica.Select(p => p[i].grad!).ToList());
+            parameters[i].grad = MeanInSiloOrder(perReplica.Select(p => p[i].grad!).ToList(), silos);
     }
 
-    private static void SetMeanBuffers(nn.Module master, IEnumerable<nn.Module> replicas)
+    private static void SetMeanBuffers(nn.Module master, IEnumerable<nn.Module> replicas, int silos)
     {
         using var noGrad = no_grad();
         var perReplica = replicas.Select(r => r.buffers().Where(b => b.dtype == ScalarType.Float32).ToList()).ToList();
         var buffers = master.buffers().Where(b => b.dtype == ScalarType.Float32).ToList();
         for (int i = 0; i < buffers.Count; i++)
-            buffers[i].copy_(MeanInSiloOrder(perReplica.Select(p => p[i]).ToList()));
+            buffers[i].copy_(MeanInSiloOrder(perReplica.Select(p => p[i]).ToList(), silos));
     }
 
     /// <summary>
     /// The workers' values added in the cluster's order, then divided once by a tensor of their count (true division,
     /// element by element). Workers are dealt round-robin over the silos in name order, so silo k has workers k, k + 2, …
     /// </summary>
-    private static Tensor MeanInSiloOrder(IReadOnlyList<Tensor> perWorker)
+    private static Tensor MeanInSiloOrder(IReadOnlyList<Tensor> perWorker, int silos)
     {
         using var noGrad = no_grad();
-        var order = Enumerable.Range(0, perWorker.Count).OrderBy(w => w % ClusterFixture.Silos).ThenBy(w => w).ToList();
+        var order = Enumerable.Range(0, perWorker.Count).OrderBy(w => w % silos).ThenBy(w => w).ToList();
         var sum = perWorker[order[0]].clone();
         foreach (int worker in order.Skip(1))
             sum.add_(perWorker[worker]);

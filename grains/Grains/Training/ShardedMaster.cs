@@ -50,7 +50,12 @@ public sealed class ShardedMaster(string run, RunSettings settings, WorkerRoster
     public async Task<SliceOffer[]> ReduceScatterAsync(MasterNetwork network, long step, IReadOnlyList<StageSum> sums, byte[] statistics, float? averageBeta)
     {
         var current = Layout;
-        var request = new SliceStepRequest(network, step, current.Version, [.. sums], statistics, averageBeta);
+        var request = new SliceStepRequest(network, step, current.Version, [.. sums], statistics, averageBeta, []);
+        if (FlatSlices.MirrorsFetchTheOwnersMean(current.Silos.Length))
+        {
+            var means = await workers.CallSilosAsync($"step {step}, {network}'s slices' means", current.Silos, stage => stage.ReduceSlices(request));
+            request = request with { Means = [.. means.SelectMany(m => m)] };
+        }
         var answers = await workers.CallSilosAsync($"step {step}, {network}'s slices", current.Silos, stage => stage.StepSlices(request));
         foreach (var sum in sums)
             ticketsBySilo[sum.Silo] = sum.Slices[0];

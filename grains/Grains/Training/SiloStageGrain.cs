@@ -14,7 +14,8 @@ namespace Orleans.Gan.Grains.Training;
 /// Each phase it gathers the new slices it does not hold, hands the whole networks by reference to the listed workers
 /// of its silo (calls between grains of one silo pass immutable messages without copying), adds their answers up in
 /// the order listed and offers the sum slice by slice. Then it fetches its own slices of every silo's sum, steps them
-/// and offers their new values. The sums are offered from buffers kept for the next step, one per phase and list of
+/// and offers their new values; from three silos on, the owner of each slice takes that slice's mean first and its
+/// mirror fetches the mean instead of the slice of every sum. The sums are offered from buffers kept for the next step, one per phase and list of
 /// workers. A silo that stops while it holds slices offers a snapshot of them under a fixed name until it is fetched,
 /// so that the coordinator can still write the stop checkpoint when every silo stops at once.
 /// </summary>
@@ -26,6 +27,8 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
     private static readonly TimeSpan SnapshotWait = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, GradientSum> sums = [];
     private readonly GradientSum statistics = new(), sliceSum = new();
+    // The mean of the owned slice, per network, offered to its mirror (ReduceSlices) until the network's next phase.
+    private readonly Dictionary<MasterNetwork, GradientSum> ownedMeans = new() { [MasterNetwork.Generator] = new(), [MasterNetwork.Discriminator] = new() };
     private MasterShard? shard;
     private MasterLayout? layout;
 
@@ -82,20 +85,44 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
             [.. answers.Select(a => a.Metrics)], [.. answers.Select(a => a.Timing)], Silo);
     }
 
+    public async Task<SliceOffer[]> ReduceSlices(SliceStepRequest request)
+    {
+        var current = Shard(request.LayoutVersion);
+        int slice = current.Holder;
+        using var deadline = new CancellationTokenSource(options.Value.StepTimeout);
+        var parts = await FetchSlicesAsync(request.Sums, slice, deadline.Token);
+        try
+        {
+            // Kept past this call, for the slice's holders to fetch.
+            var mean = ownedMeans[request.Network];
+            mean.Reset(SliceElements(current, request.Network, slice));
+            foreach (var (sum, part) in request.Sums.Zip(parts))
+                mean.Add(part.Memory.Span, sum.Precision.ToCore(), sum.Workers.Length);
+            return [new SliceOffer(slice, bulk.Offer($"{KeyPrefix}mean/{request.Network}/{slice}", request.Step, mean.Mean()))];
+        }
+        finally
+        {
+            foreach (var part in parts)
+                part.Dispose();
+        }
+    }
+
     public async Task<SliceOffer[]> StepSlices(SliceStepRequest request)
     {
         var current = Shard(request.LayoutVersion);
         bool generator = request.Network == MasterNetwork.Generator;
-        int elements = generator ? current.GeneratorElements : current.DiscriminatorElements;
         using var deadline = new CancellationTokenSource(options.Value.StepTimeout);
-        // Every held slice of every sum at once; then added in the order the sums are listed.
-        var fetches = current.Held.ToDictionary(slice => slice, slice => request.Sums.Select(sum => bulk.FetchAsync(sum.Slices[slice], deadline.Token).AsTask()).ToList());
+        // Every held slice at once, of every sum or its owner's mean; then each slice's sums added in their order.
+        var fetches = current.Held.ToDictionary(slice => slice, slice => request.Means.Length > 0
+            ? Task.WhenAll(bulk.FetchAsync(request.Means.Single(m => m.Slice == slice).Values, deadline.Token).AsTask())
+            : FetchSlicesAsync(request.Sums, slice, deadline.Token));
         try
         {
-            await Task.WhenAll(fetches.Values.SelectMany(f => f));
+            await Task.WhenAll(fetches.Values);
             foreach (var (slice, parts) in fetches)
             {
-                var mean = Mean(request.Sums, parts.Select(p => p.Result.Memory).ToList(), FlatSlices.Of(elements, current.Slices, slice).GetOffsetAndLength(elements).Length);
+                var mean = request.Means.Length > 0 ? parts.Result[0].Memory
+                    : Mean(request.Sums, [.. parts.Result.Select(p => p.Memory)], SliceElements(current, request.Network, slice));
                 if (generator)
                     current.StepGenerator(slice, request.Step, mean, request.AverageBeta);
                 else
@@ -104,8 +131,8 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
         }
         finally
         {
-            foreach (var fetch in fetches.Values.SelectMany(f => f).Where(f => f.IsCompletedSuccessfully))
-                fetch.Result.Dispose();
+            foreach (var part in fetches.Values.Where(f => f.IsCompletedSuccessfully).SelectMany(f => f.Result))
+                part.Dispose();
         }
         if (generator)
             current.FinishStep(request.Step, request.Statistics);
@@ -113,6 +140,29 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
         return [.. current.Held.Where(slice => FlatSlices.HoldersOf(slice, current.Slices).Length < current.Slices)
             .Select(slice => new SliceOffer(slice, bulk.Offer($"{KeyPrefix}new/{request.Network}/{slice}", request.Step,
                 generator ? current.GeneratorValues(slice) : current.DiscriminatorValues(slice))))];
+    }
+
+    /// <summary>Slice <paramref name="slice"/> of every sum, fetched at once, in the sums' order.</summary>
+    private async Task<BulkData[]> FetchSlicesAsync(StageSum[] sums, int slice, CancellationToken cancellation)
+    {
+        var fetches = sums.Select(sum => bulk.FetchAsync(sum.Slices[slice], cancellation).AsTask()).ToList();
+        try
+        {
+            return await Task.WhenAll(fetches);
+        }
+        catch
+        {
+            foreach (var fetch in fetches.Where(f => f.IsCompletedSuccessfully))
+                fetch.Result.Dispose();
+            throw;
+        }
+    }
+
+    private static int SliceElements(MasterShard shard, MasterNetwork network, int slice)
+    {
+        var (elements, range) = network == MasterNetwork.Generator
+            ? (shard.GeneratorElements, shard.GeneratorSlice(slice)) : (shard.DiscriminatorElements, shard.DiscriminatorSlice(slice));
+        return range.GetOffsetAndLength(elements).Length;
     }
 
     /// <summary>

@@ -22,6 +22,13 @@ public static class FlatSlices
     /// <summary>The holders of slice <paramref name="index"/>: its owner, then its mirror where there is one.</summary>
     public static int[] HoldersOf(int index, int slices) => slices == 1 ? [index] : [index, (index + 1) % slices];
 
+    /// <summary>
+    /// Whether each slice's owner takes the mean of the sums first and its mirror fetches that mean, rather than both
+    /// fetching the slice of every sum: from three slices on, where it moves fewer bytes (at two, the mirror's one
+    /// fetch would be as large as its share of the sums, one round trip later).
+    /// </summary>
+    public static bool MirrorsFetchTheOwnersMean(int slices) => slices >= 3;
+
     /// <summary>The slices that holder <paramref name="holder"/> keeps, in ascending order: the one it owns and the one it mirrors.</summary>
     public static int[] HeldBy(int holder, int slices) =>
         slices == 1 ? [holder] : [.. new[] { holder, (holder - 1 + slices) % slices }.Order()];
