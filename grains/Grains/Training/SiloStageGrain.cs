@@ -15,8 +15,8 @@ namespace Orleans.Gan.Grains.Training;
 /// of its silo (calls between grains of one silo pass immutable messages without copying), adds their answers up in
 /// the order listed and offers the sum slice by slice. Then it fetches its own slices of every silo's sum, steps them
 /// and offers their new values; from three silos on, the owner of each slice takes that slice's mean first and its
-/// mirror fetches the mean instead of the slice of every sum. The sums are offered from buffers kept for the next step, one per phase and list of
-/// workers. A silo that stops while it holds slices offers a snapshot of them under a fixed name until it is fetched,
+/// mirror fetches the mean instead of the slice of every sum. The sums are offered from buffers kept for the next
+/// step, one per phase and list of workers. A silo that stops while it holds slices offers a snapshot of them under a fixed name until it is fetched,
 /// so that the coordinator can still write the stop checkpoint when every silo stops at once.
 /// </summary>
 [SiloNamePlacement]
@@ -93,12 +93,9 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
         var parts = await FetchSlicesAsync(request.Sums, slice, deadline.Token);
         try
         {
-            // Kept past this call, for the slice's holders to fetch.
-            var mean = ownedMeans[request.Network];
-            mean.Reset(SliceElements(current, request.Network, slice));
-            foreach (var (sum, part) in request.Sums.Zip(parts))
-                mean.Add(part.Memory.Span, sum.Precision.ToCore(), sum.Workers.Length);
-            return [new SliceOffer(slice, bulk.Offer($"{KeyPrefix}mean/{request.Network}/{slice}", request.Step, mean.Mean()))];
+            // Summed even for one worker's buffer, which is let go here: the mean is kept for the slice's holders to fetch.
+            var mean = MeanInto(ownedMeans[request.Network], request.Sums, [.. parts.Select(p => p.Memory)], SliceElements(current, request.Network, slice));
+            return [new SliceOffer(slice, bulk.Offer($"{KeyPrefix}mean/{request.Network}/{slice}", request.Step, mean))];
         }
         finally
         {
@@ -169,14 +166,16 @@ public sealed class SiloStageGrain(IGrainFactory grains, IBulkTransfer bulk, IOp
     /// The mean over every worker of one slice of the sums, added in their order; one worker's float32 gradients are
     /// their own mean, used as they are (GradientSum would give the same bits, after a copy).
     /// </summary>
-    private ReadOnlyMemory<byte> Mean(IReadOnlyList<StageSum> sums, IReadOnlyList<ReadOnlyMemory<byte>> parts, int elements)
+    private ReadOnlyMemory<byte> Mean(IReadOnlyList<StageSum> sums, IReadOnlyList<ReadOnlyMemory<byte>> parts, int elements) =>
+        sums is [{ Workers.Length: 1, Precision: GradientPrecision.Float32 }] ? parts[0] : MeanInto(sliceSum, sums, parts, elements);
+
+    /// <summary>The mean of the parts in <paramref name="target"/>: added in the sums' order, divided once by their workers.</summary>
+    private static ReadOnlyMemory<byte> MeanInto(GradientSum target, IReadOnlyList<StageSum> sums, IReadOnlyList<ReadOnlyMemory<byte>> parts, int elements)
     {
-        if (sums is [{ Workers.Length: 1, Precision: GradientPrecision.Float32 }])
-            return parts[0];
-        sliceSum.Reset(elements);
+        target.Reset(elements);
         foreach (var (sum, part) in sums.Zip(parts))
-            sliceSum.Add(part.Span, sum.Precision.ToCore(), sum.Workers.Length);
-        return sliceSum.Mean();
+            target.Add(part.Span, sum.Precision.ToCore(), sum.Workers.Length);
+        return target.Mean();
     }
 
     public Task<BulkTicket> OfferSnapshot(long layoutVersion, long step)
