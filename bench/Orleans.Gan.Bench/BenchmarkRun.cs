@@ -99,7 +99,7 @@ public sealed class BenchmarkRun(BenchSettings settings)
         {
             var run = await Timed(setup, () => ClusterRunBenchmark.RunAsync(silos, workers, batch / workers, precision, settings));
             report.Cluster.Add(new ClusterCase(setup, run.Steps, run.SiloPeakBytes, run.SiloPeakBytesAtEnd,
-                run.MedianExchangeSeconds / run.Steps.Timings.Median));
+                run.MedianExchangeSeconds / run.Steps.Timings.Median, run.MedianOptimizerSeconds / run.Steps.Timings.Median));
         }
         if (settings.Device != "cpu")
         {

@@ -47,6 +47,7 @@ public static class ReportJson
                 ["peak_bytes_per_process"] = new JsonArray([.. c.PeakBytesPerProcess.Select(p => (JsonNode?)p)]),
                 ["silo_peak_bytes_at_end"] = c.PeakBytesAtEnd is null ? null : new JsonArray([.. c.PeakBytesAtEnd.Select(p => (JsonNode?)p)]),
                 ["exchange_share"] = c.ExchangeShare,
+                ["optimizer_share"] = c.OptimizerShare,
                 ["ddp"] = c.Ddp switch { PyTorchKernels.AsUsersRunIt => "as_users_run_it", PyTorchKernels.UnderOurCap => "under_our_cap", _ => null },
             })]),
         };

@@ -100,8 +100,8 @@ public static class ReportTables
         var ddp = report.Cluster.FirstOrDefault(c => c.Ddp == PyTorchKernels.AsUsersRunIt);
         var ddpUnderCap = report.Cluster.FirstOrDefault(c => c.Ddp == PyTorchKernels.UnderOurCap);
         string[] columns = ddpUnderCap is null
-            ? ["setup", "img/s", "÷ ours in process", "÷ PyTorch DDP", "step ms", "exchange ÷ step", "peak MB per process", "÷ DDP's peak", "silos' peak MB at the end"]
-            : ["setup", "img/s", "÷ ours in process", "÷ PyTorch DDP as users run it", "÷ DDP under our cap", "step ms", "exchange ÷ step",
+            ? ["setup", "img/s", "÷ ours in process", "÷ PyTorch DDP", "step ms", "exchange + optimizer ÷ step", "peak MB per process", "÷ DDP's peak", "silos' peak MB at the end"]
+            : ["setup", "img/s", "÷ ours in process", "÷ PyTorch DDP as users run it", "÷ DDP under our cap", "step ms", "exchange + optimizer ÷ step",
                 "peak MB per process", "÷ DDP's peak", "silos' peak MB at the end"];
         var table = NewTable(border, $"2. Cluster overhead: dcgan64, global batch {report.Settings.ClusterBatch} per step, device {report.Settings.Device}", columns);
         long? ddpPeak = ddp?.PeakBytesPerProcess.Max();
@@ -112,12 +112,13 @@ public static class ReportTables
             if (ddpUnderCap is not null)
                 cells = [.. cells, Ratio(rate, ddpUnderCap.Result.ImagesPerSecond)];
             long? peak = row.PeakBytesPerProcess.Max();
-            table.AddRow([.. cells, Ms(row.Result.Timings.Median), row.ExchangeShare is { } share ? Ratio(share, 1) : "",
+            table.AddRow([.. cells, Ms(row.Result.Timings.Median), row.ExchangeShare is { } share ? Ratio(share + (row.OptimizerShare ?? 0), 1) : "",
                 string.Join(" + ", row.PeakBytesPerProcess.Select(Megabytes)), peak is { } p ? Ratio(p, ddpPeak) : "n/a",
                 row.PeakBytesAtEnd is { } atEnd ? string.Join(" + ", atEnd.Select(Megabytes)) : ""]);
         }
         table.Caption("Cluster steps are the coordinator's own step times (all phases, both exchanges, the slices' Adam steps on their holders); "
-            + "exchange ÷ step: the median step's exchange phase (both fan-outs less the slowest worker's work) over the median step. "
+            + "exchange + optimizer ÷ step: the median step's exchange phase (both fan-outs less the slowest worker's work) and optimizer phase "
+            + "(the reduce-scatter with the slices' Adam steps), all of the step but the workers' own work, over the median step. "
             + "Silos are real processes on this machine with the threads split between them. Peaks: VmHWM after the measured steps; "
             + "÷ DDP's peak: the largest process's peak over the larger DDP process's (DDP as users run it); "
             + "at the end: after the run's last step has also scored its samples (SWD) and written a checkpoint on the coordinator's silo.");
