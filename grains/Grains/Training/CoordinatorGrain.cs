@@ -266,6 +266,14 @@ public sealed class CoordinatorGrain(
                 status = status with { Step = step, Message = note ?? status.Message };
                 continue;
             }
+            catch (Exception e) when (Leaving(stop))
+            {
+                // Placing the workers for the next step fails too when every silo stops at once (scancel): the silos
+                // leave the active list before this one's stop is seen. The run stops with the step before.
+                logger.LogWarning("Run {Run}: step {Step} cannot be placed while this silo leaves ({Reason}); it is not taken, and the run goes on from it",
+                    Run, step, e.Message);
+                break;
+            }
             if (taken is null)
                 break;
             step++;
