@@ -33,8 +33,7 @@ public sealed class ParameterGradients : IDisposable
     {
         if (flat is null)
         {
-            foreach (var segment in parameters.Segments)
-                segment.Tensor.grad = null;
+            Detach();
             return;
         }
         Array.Clear(flat);

@@ -76,12 +76,13 @@ public sealed class BulkTransfer : IBulkTransfer, IAsyncDisposable
         if (ticket.Owner == id)
             return BulkData.Borrowed(Lend(ticket.Key, ticket.Version, toThisSilo: true)
                 ?? throw BulkTransferException.NotOffered($"This silo offers nothing under '{ticket.Key}' at version {ticket.Version} any more."));
-        if (ticket.Host is null && ticket.Inline.Length != ticket.Length)
-            throw new BulkTransferException($"'{ticket.Key}' was offered to receivers on the silo that offered it only.");
         if (ticket.Host is null)
         {
             if (ticket.Length < 0)
                 throw new BulkTransferException($"'{ticket.Key}' can be fetched by name only from a silo that serves a side path (--bulk-transfer socket).");
+            // OfferOnThisSilo's ticket: neither a side path nor the bytes.
+            if (ticket.Inline.IsEmpty && ticket.Length > 0)
+                throw new BulkTransferException($"'{ticket.Key}' was offered to receivers on the silo that offered it only.");
             Verify(ticket, ticket.Inline.Span);
             return BulkData.Arrived(ticket.Inline);
         }

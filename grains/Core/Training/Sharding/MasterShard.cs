@@ -17,7 +17,6 @@ public sealed class MasterShard
 {
     private const long Magic = 0x3130_6472_6853_4E47; // "GNShrd01"
     private const int HeaderLongs = 8;
-    private readonly int generatorParameterBytes;
     // The whole networks, as floats so that workers on this silo's CPU can read them in place (TensorBlock.LoadValues).
     private readonly float[] generatorSet, discriminator;
     private readonly SortedDictionary<int, (NetworkSlice Generator, NetworkSlice Discriminator)> held = [];
@@ -35,8 +34,8 @@ public sealed class MasterShard
         (Slices, Holder, Step, discriminatorUpdates) = (slices, holder, state.Step, state.Step);
         generatorSet = MemoryMarshal.Cast<byte, float>(state.GeneratorSet).ToArray();
         discriminator = MemoryMarshal.Cast<byte, float>(state.Discriminator).ToArray();
-        generatorParameterBytes = state.GeneratorParameterBytes;
-        statisticsBefore = new byte[state.GeneratorSet.Length - generatorParameterBytes];
+        GeneratorElements = state.GeneratorParameterBytes / sizeof(float);
+        statisticsBefore = new byte[state.GeneratorSet.Length - state.GeneratorParameterBytes];
         foreach (int slice in FlatSlices.HeldBy(holder, slices))
         {
             held[slice] = (new NetworkSlice(GeneratorSlice(slice), state.GeneratorAdam, state.Average, adam, threads),
@@ -60,7 +59,7 @@ public sealed class MasterShard
     /// <summary>The slices this shard holds, ascending.</summary>
     public IReadOnlyCollection<int> Held => held.Keys;
 
-    public int GeneratorElements => generatorParameterBytes / sizeof(float);
+    public int GeneratorElements { get; }
 
     public int DiscriminatorElements => discriminator.Length;
 
